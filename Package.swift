@@ -1,0 +1,56 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "aiscreen",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "aiscreen", targets: ["AIScreenCLI"]),
+        .library(name: "RulesEngine", targets: ["RulesEngine"]),
+        .library(name: "RulePacks", targets: ["RulePacks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        // Pure: values, JSON, request schema, expression language, evaluation, verdicts. No I/O, no clock.
+        .target(name: "RulesEngine"),
+        // YAML rule packs -> compiled packs, pack test cases, pack digests. Reads files.
+        .target(
+            name: "RulePacks",
+            dependencies: [
+                "RulesEngine",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // libzmq from Debian (libzmq3-dev).
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // Thin Swift wrapper over libzmq; no domain types.
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // The aiscreen wire protocol (docs/PROTOCOL.md): typed frames, pure codec.
+        .target(name: "Wire"),
+        .executableTarget(
+            name: "AIScreenCLI",
+            dependencies: [
+                "RulesEngine", "RulePacks", "ZeroMQ", "Wire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine"]),
+        .testTarget(name: "RulePacksTests", dependencies: ["RulePacks", "RulesEngine"]),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where [.regular, .test, .executable].contains(target.type) {
+    var settings = target.swiftSettings ?? []
+    for feature in ["ExistentialAny", "MemberImportVisibility", "InternalImportsByDefault"] {
+        settings.append(.enableUpcomingFeature(feature))
+    }
+    target.swiftSettings = settings
+}
