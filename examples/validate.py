@@ -2,7 +2,7 @@
 """Validate the request schema and the example requests.
 
 Usage:
-    python3 examples/validate.py            # check the schema, examples/requests/*.json and examples/invalid/*
+    python3 examples/validate.py            # check the schema and everything under examples/
     python3 examples/validate.py FILE...    # validate the given request files only
 
 Checks:
@@ -11,7 +11,9 @@ Checks:
      additionalProperties false on every object and a default that fits each optional property.
   2. Every file in examples/requests/ is valid and complete: each property the schema defines
      is present (recursively, for objects that are not null), so the examples exercise every field.
-  3. Every file in examples/invalid/ is rejected (not JSON, or a schema error).
+  3. Every file in examples/minimal/ is valid; these omit optional fields and whole sections,
+     so the engine's defaults apply.
+  4. Every file in examples/invalid/ is rejected (not JSON, or a schema error).
 
 Nullable enums: the schema writes a nullable enum as {"type": ["string","null"], "enum": [strings]}.
 The aiscreen decoder reads that as "null or one of the strings". Plain JSON Schema would reject
@@ -32,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "config" / "schema" / "ai-tool-request.v1.json"
 REQUESTS_DIR = ROOT / "examples" / "requests"
 INVALID_DIR = ROOT / "examples" / "invalid"
+MINIMAL_DIR = ROOT / "examples" / "minimal"
 
 SUBSET = {
     "$schema", "$id", "title", "description", "type", "properties", "required",
@@ -218,6 +221,14 @@ def main(argv):
             seen_ids[rid] = path.name
         except Exception:
             pass
+        rel = path.relative_to(ROOT)
+        print(("ok      " if not problems else "FAIL    ") + str(rel))
+        for p in problems:
+            print(f"        {p}")
+        failures += bool(problems)
+
+    for path in sorted(MINIMAL_DIR.glob("*.json")):
+        problems = validate_request(path, validator, schema, require_complete=False)
         rel = path.relative_to(ROOT)
         print(("ok      " if not problems else "FAIL    ") + str(rel))
         for p in problems:
