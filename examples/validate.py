@@ -15,10 +15,6 @@ Checks:
      so the engine's defaults apply.
   4. Every file in examples/invalid/ is rejected (not JSON, or a schema error).
 
-Nullable enums: the schema writes a nullable enum as {"type": ["string","null"], "enum": [strings]}.
-The aiscreen decoder reads that as "null or one of the strings". Plain JSON Schema would reject
-null there, because enum applies to null too, so this script adds null to such enums before it
-validates instances. Dates: format "date" is asserted (YYYY-MM-DD, a real calendar date).
 Needs: the Python package jsonschema (4.x).
 """
 import copy

@@ -1,0 +1,26 @@
+import ArgumentParser
+
+@main
+struct AIScreen: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aiscreen",
+        abstract: "Screen AI tools against GDPR, the EU AI Act and Danish workplace rules before a municipality adopts them.",
+        discussion: """
+            Rule packs live in rules/<pack>/pack.yaml (see rules/README.md). Requests are JSON documents following
+            config/schema/ai-tool-request.v1.json.
+
+            Start with:
+              aiscreen pack check rules/        validate the rule packs
+              aiscreen pack test rules/         run the packs' test cases
+              aiscreen screen examples/requests/*.json
+            """,
+        subcommands: [Pack.self, Screen.self, Bench.self]
+    )
+}
+
+struct Pack: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check, test and evaluate rule packs.",
+        subcommands: [PackCheck.self, PackTest.self, PackEval.self]
+    )
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import RulePacks
+import RulesEngine
+
+/// Options shared by commands that load packs.
+struct PackOptions: ParsableArguments {
+    @Option(name: .long, help: "Deployment config with pack parameter overrides (default: config/aiscreen.yaml if present).")
+    var config: String?
+
+    /// Parameter overrides from the config file; exits with the config's diagnostics when it is broken.
+    func overrides() throws -> [String: [String: Located<JSONValue>]] {
+        let path = config ?? (FileManager.default.fileExists(atPath: "config/aiscreen.yaml") ? "config/aiscreen.yaml" : nil)
+        guard let path else { return [:] }
+        let (overrides, diagnostics) = PackOverrides.load(path: path)
+        if !diagnostics.isEmpty {
+            for d in diagnostics { Console.error(d.description) }
+            throw ExitCode.failure
+        }
+        return overrides
+    }
+
+    func loader() throws -> PackLoader {
+        PackLoader(overrides: try overrides())
+    }
+}
+
+enum Console {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+extension PackLoader {
+    /// Loads every pack under `paths`; prints diagnostics; throws when a path has no pack or a pack has errors.
+    func loadAll(_ paths: [String], printWarnings: Bool = true) throws -> [CompiledPack] {
+        let (directories, missing) = PackLoader.discover(paths)
+        for path in missing {
+            Console.error("error: no rule pack at '\(path)' (expected a folder with pack.yaml, or a folder of such folders)")
+        }
+        var packs: [CompiledPack] = []
+        var failed = !missing.isEmpty
+        for directory in directories {
+            let loaded = load(directory: directory)
+            for d in loaded.diagnostics where d.severity == .error || printWarnings { Console.error(d.description) }
+            if let pack = loaded.pack { packs.append(pack) } else { failed = true }
+        }
+        if failed {
+            Console.error("error: fix the rule pack problems above, then run 'aiscreen pack check' again")
+            throw ExitCode.failure
+        }
+        var seen: [String: String] = [:]
+        for (pack, directory) in zip(packs, directories) {
+            if let other = seen[pack.id] {
+                Console.error("error: pack id '\(pack.id)' is used by both \(other) and \(directory)")
+                throw ExitCode.failure
+            }
+            seen[pack.id] = directory
+        }
+        return packs
+    }
+}

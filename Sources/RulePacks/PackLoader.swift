@@ -1,0 +1,150 @@
+public import RulesEngine
+internal import Foundation
+internal import Crypto
+internal import Synchronization
+
+/// The outcome of loading one pack directory: the compiled pack (nil when any error was found) and every
+/// diagnostic, errors and warnings, in file order.
+public struct LoadedPack: Sendable {
+    public var directory: String
+    public var pack: CompiledPack?
+    public var diagnostics: [RuleDiagnostic]
+
+    public var errors: [RuleDiagnostic] { diagnostics.filter { $0.severity == .error } }
+    public var warnings: [RuleDiagnostic] { diagnostics.filter { $0.severity == .warning } }
+}
+
+/// Finds, reads, checks and compiles rule packs from disk.
+public struct PackLoader: Sendable {
+    /// The default request schema, relative to the repository root.
+    public static let defaultSchemaPath = "config/schema/ai-tool-request.v1.json"
+
+    public var compiler: PackCompiler
+    /// Deployment parameter overrides, by pack id then parameter name.
+    public var overrides: [String: [String: Located<JSONValue>]]
+    /// Packs loaded by one loader that read the same schema file share its ``SchemaNode``.
+    private let schemas = SchemaCache()
+
+    public init(compiler: PackCompiler = PackCompiler(), overrides: [String: [String: Located<JSONValue>]] = [:]) {
+        self.compiler = compiler
+        self.overrides = overrides
+    }
+
+    /// The pack directories at or under `paths`: a directory holding `pack.yaml`, a `pack.yaml` file, or a
+    /// directory whose subdirectories hold packs. Sorted, without duplicates.
+    public static func discover(_ paths: [String]) -> (packs: [String], missing: [String]) {
+        var packs: [String] = []
+        var missing: [String] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                missing.append(path)
+                continue
+            }
+            if !isDirectory.boolValue {
+                if path.hasSuffix("pack.yaml") { packs.append((path as NSString).deletingLastPathComponent) } else { missing.append(path) }
+                continue
+            }
+            if fm.fileExists(atPath: path + "/pack.yaml") {
+                packs.append(path)
+                continue
+            }
+            let children = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted()
+            let found = children.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }.filter { fm.fileExists(atPath: $0 + "/pack.yaml") }
+            if found.isEmpty { missing.append(path) } else { packs += found }
+        }
+        var seen = Set<String>()
+        return (packs.filter { seen.insert($0).inserted }, missing)
+    }
+
+    /// Loads one pack directory.
+    public func load(directory: String) -> LoadedPack {
+        let file = directory.hasSuffix("/") ? directory + "pack.yaml" : directory + "/pack.yaml"
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            return LoadedPack(
+                directory: directory, pack: nil,
+                diagnostics: [RuleDiagnostic(.error, .missingField, "cannot read pack.yaml (missing or not UTF-8 text)", at: SourceLocation(file: file, line: 1, column: 1))])
+        }
+        let (syntax, schemaPath, structural) = PackReader.read(yaml: text, file: file)
+        var diagnostics = structural
+        let schemaFile = Self.schemaFile(for: directory, named: schemaPath?.value)
+        let schemaLocation = schemaPath?.location ?? SourceLocation(file: file, line: 1, column: 1)
+        guard let schemaFile, let schemaData = FileManager.default.contents(atPath: schemaFile),
+            let schemaText = String(data: schemaData, encoding: .utf8)
+        else {
+            let named = schemaPath?.value ?? Self.defaultSchemaPath
+            diagnostics.append(RuleDiagnostic(.error, .schemaNotFound, "cannot find the request schema '\(named)' (looked relative to the pack and its parent folders)", at: schemaLocation))
+            return LoadedPack(directory: directory, pack: nil, diagnostics: diagnostics)
+        }
+        let schema: SchemaNode
+        do {
+            schema = try schemas.schema(path: schemaFile, text: schemaText)
+        } catch {
+            diagnostics.append(RuleDiagnostic(.error, .invalidSchema, "\(schemaFile): \(error)", at: schemaLocation))
+            return LoadedPack(directory: directory, pack: nil, diagnostics: diagnostics)
+        }
+        let packOverrides = syntax.id.flatMap { overrides[$0.value] } ?? [:]
+        let digest = Self.digest(packText: data, schemaText: schemaData, overrides: packOverrides)
+        do {
+            let pack = try compiler.compile(syntax, schema: schema, overrides: packOverrides, digest: digest)
+            diagnostics += pack.warnings
+            let failed = diagnostics.contains { $0.severity == .error }
+            return LoadedPack(directory: directory, pack: failed ? nil : pack, diagnostics: diagnostics.sorted { $0.location < $1.location })
+        } catch {
+            diagnostics += error.diagnostics
+            return LoadedPack(directory: directory, pack: nil, diagnostics: diagnostics.sorted { $0.location < $1.location })
+        }
+    }
+
+    /// `sha256:<hex>` over what decides the pack's behaviour: `pack.yaml`, the schema it reads, and any
+    /// parameter overrides.
+    static func digest(packText: Data, schemaText: Data, overrides: [String: Located<JSONValue>]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: packText)
+        hasher.update(data: Data([0]))
+        hasher.update(data: schemaText)
+        if !overrides.isEmpty {
+            let canonical = JSONWriter.string(.object(overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value.value) }))
+            hasher.update(data: Data([0]))
+            hasher.update(data: Data(canonical.utf8))
+        }
+        return "sha256:" + hasher.finalize().map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// Resolves the schema file: a path named by the pack is relative to the pack directory; the default is
+    /// looked for in the pack directory's parents (the repository's `config/schema/`), then the working directory.
+    static func schemaFile(for directory: String, named: String?) -> String? {
+        let fm = FileManager.default
+        if let named {
+            let path = named.hasPrefix("/") ? named : directory + "/" + named
+            return fm.fileExists(atPath: path) ? path : nil
+        }
+        var current = URL(fileURLWithPath: directory).standardizedFileURL
+        for _ in 0..<8 {
+            let candidate = current.appendingPathComponent(defaultSchemaPath).path
+            if fm.fileExists(atPath: candidate) { return candidate }
+            let parent = current.deletingLastPathComponent()
+            if parent.path == current.path { break }
+            current = parent
+        }
+        return fm.fileExists(atPath: defaultSchemaPath) ? defaultSchemaPath : nil
+    }
+}
+
+/// Schemas by file path, so packs reading the same schema share one ``SchemaNode`` (and so one decoded
+/// request serves them all).
+final class SchemaCache: Sendable {
+    private let storage = Mutex<[String: (text: String, node: SchemaNode)]>([:])
+
+    func schema(path: String, text: String) throws(SchemaError) -> SchemaNode {
+        let key = URL(fileURLWithPath: path).standardizedFileURL.path
+        if let cached = storage.withLock({ $0[key] }), cached.text == text { return cached.node }
+        let node = try SchemaLoader.load(json: text)
+        storage.withLock { $0[key] = (text, node) }
+        return node
+    }
+}

@@ -1,0 +1,129 @@
+/// A function that packs may call: its name, signature, type rule and implementation.
+///
+/// Functions are pure and total: they never fail at evaluation time, because ``check`` has already
+/// rejected every argument list the implementation cannot handle.
+public struct FunctionDefinition: Sendable {
+    public var name: String
+    /// Human-readable signature for diagnostics and documentation, e.g. `intersects(list<T>, list<T>) -> bool`.
+    public var signature: String
+    /// Argument counts accepted.
+    public var arity: ClosedRange<Int>
+    /// Returns the result type for the argument types, or a message saying what is wrong.
+    public var check: @Sendable ([TypeInfo]) -> Result<TypeInfo, FunctionTypeError>
+    public var implementation: @Sendable ([Value]) -> Value
+
+    public init(
+        name: String, signature: String, arity: ClosedRange<Int>,
+        check: @escaping @Sendable ([TypeInfo]) -> Result<TypeInfo, FunctionTypeError>,
+        implementation: @escaping @Sendable ([Value]) -> Value
+    ) {
+        self.name = name
+        self.signature = signature
+        self.arity = arity
+        self.check = check
+        self.implementation = implementation
+    }
+}
+
+/// Why a function does not accept its arguments.
+public struct FunctionTypeError: Error, Sendable {
+    public var message: String
+    /// The argument at fault, if one is.
+    public var argument: Int?
+
+    public init(_ message: String, argument: Int? = nil) {
+        self.message = message
+        self.argument = argument
+    }
+}
+
+/// The functions packs may call. ``standard`` holds the built-in ones; an embedding program can add more.
+public struct FunctionRegistry: Sendable {
+    public private(set) var functions: [String: FunctionDefinition] = [:]
+
+    public init(_ definitions: [FunctionDefinition] = []) {
+        for definition in definitions { register(definition) }
+    }
+
+    public mutating func register(_ definition: FunctionDefinition) {
+        functions[definition.name] = definition
+    }
+
+    public subscript(name: String) -> FunctionDefinition? { functions[name] }
+
+    /// `size`, `count`, `intersects`, `date`, `days_between`, `coalesce`.
+    public static let standard = FunctionRegistry([
+        FunctionDefinition(
+            name: "size", signature: "size(list<T>) -> int", arity: 1...1,
+            check: { args in
+                guard case .list = args[0].type else { return .failure(FunctionTypeError("size needs a list", argument: 0)) }
+                return .success(TypeInfo(.int))
+            },
+            implementation: { args in
+                if case .list(let l) = args[0] { return .int(Int64(l.count)) }
+                return .int(0)
+            }),
+        FunctionDefinition(
+            name: "count", signature: "count(bool, …) -> int", arity: 1...64,
+            check: { args in
+                for (i, arg) in args.enumerated() {
+                    guard case .bool = arg.type, !arg.nullable else {
+                        return .failure(FunctionTypeError("count counts conditions; argument \(i + 1) is \(arg)", argument: i))
+                    }
+                }
+                return .success(TypeInfo(.int))
+            },
+            implementation: { args in
+                var n: Int64 = 0
+                for arg in args where arg.boolValue { n += 1 }
+                return .int(n)
+            }),
+        FunctionDefinition(
+            name: "intersects", signature: "intersects(list<T>, list<T>) -> bool", arity: 2...2,
+            check: { args in
+                guard case .list(let a) = args[0].type else { return .failure(FunctionTypeError("intersects needs two lists", argument: 0)) }
+                guard case .list(let b) = args[1].type else { return .failure(FunctionTypeError("intersects needs two lists", argument: 1)) }
+                guard a.isComparable(with: b) else {
+                    return .failure(FunctionTypeError("cannot intersect list<\(a)> with list<\(b)>", argument: 1))
+                }
+                return .success(TypeInfo(.bool))
+            },
+            implementation: { args in
+                guard case .list(let a) = args[0], case .list(let b) = args[1] else { return .bool(false) }
+                for x in a where b.contains(where: { Evaluator.equal(x, $0) }) { return .bool(true) }
+                return .bool(false)
+            }),
+        FunctionDefinition(
+            name: "date", signature: "date(\"YYYY-MM-DD\") -> date", arity: 1...1,
+            check: { args in
+                guard args[0].type.isText else { return .failure(FunctionTypeError("date needs text like \"2027-12-02\"", argument: 0)) }
+                return .success(TypeInfo(.date, nullable: true))
+            },
+            implementation: { args in
+                if case .string(let s) = args[0], let day = Day(iso: s) { return .date(day) }
+                return .null
+            }),
+        FunctionDefinition(
+            name: "days_between", signature: "days_between(date, date) -> int|null", arity: 2...2,
+            check: { args in
+                for i in 0..<2 {
+                    guard case .date = args[i].type else { return .failure(FunctionTypeError("days_between needs two dates", argument: i)) }
+                }
+                return .success(TypeInfo(.int, nullable: true))
+            },
+            implementation: { args in
+                guard case .date(let a) = args[0], case .date(let b) = args[1] else { return .null }
+                return .int(Int64(b.daysSinceEpoch) - Int64(a.daysSinceEpoch))
+            }),
+        FunctionDefinition(
+            name: "coalesce", signature: "coalesce(T|null, T) -> T", arity: 2...2,
+            check: { args in
+                guard args[0].type.isComparable(with: args[1].type) else {
+                    return .failure(FunctionTypeError("the fallback must have the same type as the value (\(args[0].type))", argument: 1))
+                }
+                let type: ValueType = if case .any = args[0].type { args[1].type } else { args[0].type }
+                return .success(TypeInfo(type, nullable: args[1].nullable))
+            },
+            implementation: { args in args[0].isNull ? args[1] : args[0] }),
+    ])
+}

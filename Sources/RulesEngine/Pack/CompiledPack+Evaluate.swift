@@ -1,0 +1,109 @@
+extension CompiledPack {
+    /// Evaluates the pack on one validated request. Pure and total: the same request always gives the same
+    /// verdict. A request decoded with another schema yields a fail-closed `needs-review` verdict.
+    public func evaluate(_ request: Request) -> PackVerdict {
+        guard request.schema === schema else {
+            return .failed(
+                pack: id, version: version, digest: digest,
+                error: "the request was decoded with another schema than the one this pack reads")
+        }
+        var evaluator = Evaluator(root: request.root, definitionCount: definitions.count, variableCount: variableCount)
+        for (i, definition) in definitions.enumerated() {
+            evaluator.definitions[i] = evaluator.evaluate(definition)
+        }
+        var fired: [Int] = []
+        for (i, rule) in rules.enumerated() where evaluator.truth(rule.when) {
+            fired.append(i)
+        }
+        var verdict = Verdict.approved
+        for i in fired where rules[i].verdict > verdict { verdict = rules[i].verdict }
+
+        var values = outputs.map(\.defaultValue)
+        var setByRule = Array(repeating: false, count: outputs.count)
+        for i in fired {
+            for (output, value) in rules[i].sets {
+                values[output] = outputs[output].merge(values[output], value, first: !setByRule[output])
+                setByRule[output] = true
+            }
+        }
+        for (i, output) in outputs.enumerated() {
+            if let computed = output.computed {
+                values[i] = evaluator.evaluate(computed)
+            } else if let items = output.includeWhen {
+                values[i] = .list(items.filter { evaluator.truth($0.condition) }.map { .string($0.label) })
+            }
+        }
+        let outputJSON = zip(outputs, values).map { ($0.name, Self.json($1, node: nil)) }
+
+        // Most severe first; within a severity, in the pack's order.
+        let ordered = fired.sorted { (a, b) in
+            rules[a].verdict != rules[b].verdict ? rules[a].verdict > rules[b].verdict : a < b
+        }
+        let findings = ordered.map { i in
+            let rule = rules[i]
+            return Finding(
+                rule: rule.id, title: rule.title, verdict: rule.verdict, citations: rule.citations,
+                rationale: rule.rationale, conditions: rule.conditions,
+                evidence: rule.evidence.map { source in
+                    guard let path = source.path else { return (source.name, source.constant) }
+                    return (source.name, Self.json(Evaluator.navigate(request.root, path), node: source.node))
+                })
+        }
+        var screeningDate: Day?
+        if let path = screeningDatePath, case .date(let day) = Evaluator.navigate(request.root, path) { screeningDate = day }
+        return PackVerdict(
+            pack: id, version: version, digest: digest, verdict: verdict, outputs: outputJSON, findings: findings,
+            errors: [], screeningDate: screeningDate)
+    }
+
+    /// Renders a value as JSON; objects need their schema node for the field names.
+    static func json(_ value: Value, node: SchemaNode?) -> JSONValue {
+        switch value {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .number(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .date(let d): return .string(d.description)
+        case .list(let items):
+            var element: SchemaNode?
+            if let node, case .array(let items, _, _, _) = node.kind { element = items }
+            return .array(items.map { json($0, node: element) })
+        case .object(let fields):
+            guard let node, case .object(let shape) = node.kind else { return .null }
+            return .object(zip(shape.names, zip(fields, shape.nodes)).map { ($0, json($1.0, node: $1.1)) })
+        }
+    }
+
+    /// The value of a parameter as the pack sees it.
+    public func parameter(_ name: String) -> JSONValue? {
+        parameters.first(where: { $0.name == name })?.value
+    }
+}
+
+extension CompiledOutput {
+    func merge(_ current: Value, _ new: Value, first: Bool) -> Value {
+        switch merge {
+        case .any: return .bool(current.boolValue || new.boolValue)
+        case .all: return first ? new : .bool(current.boolValue && new.boolValue)
+        case .first: return first ? new : current
+        case .union:
+            guard case .list(var items) = first ? .list([]) : current, case .list(let more) = new else { return current }
+            for item in more where !items.contains(item) { items.append(item) }
+            return .list(items)
+        case .max, .min:
+            if first, merge == .min { return new }
+            let newIsGreater: Bool
+            switch type {
+            case .enumeration(let values):
+                guard case .string(let a) = current, case .string(let b) = new,
+                    let i = values.firstIndex(of: a), let j = values.firstIndex(of: b)
+                else { return current }
+                newIsGreater = j > i
+            default:
+                newIsGreater = (new.doubleValue ?? 0) > (current.doubleValue ?? 0)
+            }
+            return (merge == .max) == newIsGreater ? new : current
+        }
+    }
+}

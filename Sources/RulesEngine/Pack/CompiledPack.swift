@@ -1,0 +1,92 @@
+/// The type of a pack output.
+public enum OutputType: Sendable {
+    case bool, int, number, string
+    /// Ordered from lowest to highest.
+    case enumeration([String])
+    case list
+}
+
+/// How the values several fired rules set for one output combine.
+public enum MergePolicy: String, Sendable, CaseIterable {
+    case any, all, max, min, union, first
+}
+
+struct CompiledOutput: Sendable {
+    var name: String
+    var type: OutputType
+    var merge: MergePolicy
+    var defaultValue: Value
+    /// Set when the output is computed from the request rather than set by rules.
+    var computed: Node?
+    var includeWhen: [(label: String, condition: Node)]?
+}
+
+/// A field or parameter a rule reads, reported as evidence when it fires.
+struct EvidenceSource: Sendable {
+    var name: String
+    /// `nil` for a parameter, whose value is `constant`.
+    var path: [Int]?
+    /// The schema of the field, to render its value.
+    var node: SchemaNode?
+    var constant: JSONValue
+}
+
+struct CompiledRule: Sendable {
+    var id: String
+    var title: Bilingual
+    var when: Node
+    var verdict: Verdict
+    var sets: [(output: Int, value: Value)]
+    var citations: [String]
+    var rationale: Bilingual
+    var conditions: [Condition]
+    var evidence: [EvidenceSource]
+}
+
+/// A checked, compiled rule pack. Build one with ``PackCompiler``; evaluate with ``evaluate(_:)``.
+/// Immutable and `Sendable`: compile once, share across threads.
+public struct CompiledPack: Sendable {
+    public let id: String
+    public let version: String
+    public let title: Bilingual
+    public let legalBasis: String
+    /// `sha256:<hex>` of the pack's files; set by whoever read them.
+    public var digest: String
+    public let schema: SchemaNode
+    /// The effective parameter values (defaults with overrides applied), in declaration order.
+    public let parameters: [(name: String, value: JSONValue)]
+    /// Rule ids in file order.
+    public var ruleIDs: [String] { rules.map(\.id) }
+    /// Warnings found while compiling (errors prevent compilation).
+    public let warnings: [RuleDiagnostic]
+
+    let definitions: [Node]
+    let variableCount: Int
+    let outputs: [CompiledOutput]
+    let rules: [CompiledRule]
+    let screeningDatePath: [Int]?
+
+    init(
+        id: String, version: String, title: Bilingual, legalBasis: String, digest: String, schema: SchemaNode,
+        parameters: [(name: String, value: JSONValue)], warnings: [RuleDiagnostic], definitions: [Node],
+        variableCount: Int, outputs: [CompiledOutput], rules: [CompiledRule]
+    ) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.legalBasis = legalBasis
+        self.digest = digest
+        self.schema = schema
+        self.parameters = parameters
+        self.warnings = warnings
+        self.definitions = definitions
+        self.variableCount = variableCount
+        self.outputs = outputs
+        self.rules = rules
+        if case .object(let shape) = schema.kind, let i = shape.property(named: "screening_date") {
+            screeningDatePath = [i]
+        } else {
+            screeningDatePath = nil
+        }
+    }
+}

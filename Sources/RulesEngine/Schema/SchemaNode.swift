@@ -1,0 +1,61 @@
+/// One node of a request schema: what a JSON value at this place must look like, and its default.
+///
+/// Built once from a JSON Schema file by ``SchemaLoader``; shared, immutable.
+public final class SchemaNode: Sendable {
+    public enum Kind: Sendable {
+        case boolean
+        case integer(minimum: Int64?, maximum: Int64?)
+        case number(minimum: Double?, maximum: Double?)
+        /// `values` is non-nil for an enum; `isDate` for `format: date`.
+        case string(values: [String]?, isDate: Bool, minLength: Int?, maxLength: Int?, constant: String?)
+        case array(items: SchemaNode, minItems: Int?, maxItems: Int?, unique: Bool)
+        case object(ObjectShape)
+    }
+
+    /// The properties of an object, in declaration order.
+    public struct ObjectShape: Sendable {
+        public let names: [String]
+        public let nodes: [SchemaNode]
+        public let required: Set<String>
+        let index: [String: Int]
+
+        init(names: [String], nodes: [SchemaNode], required: Set<String>) {
+            self.names = names
+            self.nodes = nodes
+            self.required = required
+            var index: [String: Int] = [:]
+            for (i, name) in names.enumerated() { index[name] = i }
+            self.index = index
+        }
+
+        public func property(named name: String) -> Int? { index[name] }
+    }
+
+    public let kind: Kind
+    /// Whether `null` is allowed.
+    public let nullable: Bool
+    /// The value used when the property is absent; `nil` means "required or no default" (then `null`).
+    public let defaultValue: Value?
+    public let description: String?
+
+    init(kind: Kind, nullable: Bool, defaultValue: Value?, description: String?) {
+        self.kind = kind
+        self.nullable = nullable
+        self.defaultValue = defaultValue
+        self.description = description
+    }
+
+    /// A short type name for messages: `boolean`, `string|null`, `enum`, `list of string`, …
+    public var typeName: String {
+        let base: String
+        switch kind {
+        case .boolean: base = "boolean"
+        case .integer: base = "integer"
+        case .number: base = "number"
+        case .string(let values, let isDate, _, _, _): base = values != nil ? "enum" : isDate ? "date" : "string"
+        case .array(let items, _, _, _): base = "list of \(items.typeName)"
+        case .object: base = "object"
+        }
+        return nullable ? base + "|null" : base
+    }
+}

@@ -1,0 +1,93 @@
+/// An action status, ordered by severity: `rejected` > `needs-review` > `approved-with-conditions` > `approved`.
+public enum Verdict: Int, Comparable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    case approved = 0
+    case approvedWithConditions = 1
+    case needsReview = 2
+    case rejected = 3
+
+    /// The wire and YAML spelling.
+    public var description: String {
+        switch self {
+        case .approved: "approved"
+        case .approvedWithConditions: "approved-with-conditions"
+        case .needsReview: "needs-review"
+        case .rejected: "rejected"
+        }
+    }
+
+    public init?(_ text: String) {
+        guard let verdict = Verdict.allCases.first(where: { $0.description == text }) else { return nil }
+        self = verdict
+    }
+
+    public static func < (a: Verdict, b: Verdict) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A text in Danish and English.
+public struct Bilingual: Hashable, Sendable {
+    public var da: String
+    public var en: String
+
+    public init(da: String, en: String) {
+        self.da = da
+        self.en = en
+    }
+
+    var json: JSONValue { .object([("da", .string(da)), ("en", .string(en))]) }
+}
+
+/// An action a rule requires before go-live.
+public struct Condition: Hashable, Sendable {
+    /// Optional shared key: conditions with the same key from several packs are one condition.
+    public var key: String?
+    public var text: Bilingual
+    /// The date the underlying obligation applies from; before it the condition is "upcoming".
+    public var appliesFrom: Day?
+
+    public init(key: String?, text: Bilingual, appliesFrom: Day?) {
+        self.key = key
+        self.text = text
+        self.appliesFrom = appliesFrom
+    }
+
+    /// `due` or `upcoming` relative to the screening date.
+    public func status(on date: Day?) -> String {
+        guard let appliesFrom, let date, appliesFrom > date else { return "due" }
+        return "upcoming"
+    }
+}
+
+/// Why one rule fired, for the people reading the verdict.
+public struct Finding: Sendable {
+    public var rule: String
+    public var title: Bilingual
+    public var verdict: Verdict
+    public var citations: [String]
+    public var rationale: Bilingual
+    public var conditions: [Condition]
+    /// The request fields (and pack parameters) the rule's condition reads, with their values.
+    public var evidence: [(String, JSONValue)]
+}
+
+/// One pack's verdict on one request.
+public struct PackVerdict: Sendable {
+    public var pack: String
+    public var version: String
+    public var digest: String
+    public var verdict: Verdict
+    public var outputs: [(String, JSONValue)]
+    public var findings: [Finding]
+    /// Why the pack could not judge the request, if it could not; such a verdict is never `approved`.
+    public var errors: [String]
+    /// The request's screening date, for condition status.
+    public var screeningDate: Day?
+
+    /// A fail-closed verdict for a pack that could not evaluate the request.
+    public static func failed(pack: String, version: String = "", digest: String = "", error: String) -> PackVerdict {
+        PackVerdict(
+            pack: pack, version: version, digest: digest, verdict: .needsReview, outputs: [], findings: [],
+            errors: [error], screeningDate: nil)
+    }
+
+    public func output(_ name: String) -> JSONValue? { outputs.first(where: { $0.0 == name })?.1 }
+}
