@@ -64,10 +64,12 @@ struct PackCompilation {
             _ = checker.definition(name, referencedAt: nil)
         }
         let rules = compileRules(checker, outputs: outputs)
-        for definition in syntax.definitions where !checker.usedDefinitions.contains(definition.name.value) {
+        // An expression with an error stops being read at the error, so "unused" would be guesswork then.
+        let complete = !(diagnostics + checker.diagnostics).contains { $0.severity == .error }
+        for definition in syntax.definitions where complete && !checker.usedDefinitions.contains(definition.name.value) {
             warning(.unusedDefinition, "definition '\(definition.name.value)' is never used", at: definition.name.location)
         }
-        for parameter in syntax.parameters where !checker.usedParameters.contains(parameter.name.value) {
+        for parameter in syntax.parameters where complete && !checker.usedParameters.contains(parameter.name.value) {
             warning(.unusedParameter, "parameter '\(parameter.name.value)' is never used", at: parameter.name.location)
         }
         diagnostics += checker.diagnostics
