@@ -73,7 +73,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 ///
 /// Objects are positional: element `i` is the `i`-th property of the object's schema, so a field path compiles
 /// to a list of indices and reading a field never hashes a string.
-public indirect enum Value: Hashable, Sendable {
+public enum Value: Hashable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)

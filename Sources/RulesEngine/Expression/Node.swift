@@ -1,27 +1,27 @@
 /// A type-checked, compiled expression, ready to evaluate. Produced by the checker; never written by hand.
-indirect enum Node: Sendable {
+enum Node: Sendable {
     enum Ordering: Sendable { case less, lessEqual, greater, greaterEqual }
 
     case constant(Value)
     /// A request field: property indices from the request root.
     case field([Int])
     /// A field of another value (a macro variable's element).
-    case member(Node, [Int])
+    indirect case member(Node, [Int])
     /// A macro variable slot.
     case variable(Int)
     /// A definition, by its evaluation index.
     case definition(Int)
-    case not(Node)
-    case and(Node, Node)
-    case or(Node, Node)
-    case equal(Node, Node)
-    case notEqual(Node, Node)
-    case compare(Ordering, Node, Node)
-    case contains(list: Node, element: Node)
+    indirect case not(Node)
+    indirect case and(Node, Node)
+    indirect case or(Node, Node)
+    indirect case equal(Node, Node)
+    indirect case notEqual(Node, Node)
+    indirect case compare(Ordering, Node, Node)
+    indirect case contains(list: Node, element: Node)
     case list([Node])
-    case call(FunctionDefinition, [Node])
-    case exists(list: Node, slot: Int, predicate: Node)
-    case all(list: Node, slot: Int, predicate: Node)
+    case call(@Sendable ([Value]) -> Value, [Node])
+    indirect case exists(list: Node, slot: Int, predicate: Node)
+    indirect case all(list: Node, slot: Int, predicate: Node)
 }
 
 /// Evaluates compiled expressions against one request. Pure; allocation-light.
@@ -92,7 +92,7 @@ struct Evaluator {
             var values: [Value] = []
             values.reserveCapacity(args.count)
             for arg in args { values.append(evaluate(arg)) }
-            return function.implementation(values)
+            return function(values)
         case .exists(let listNode, let slot, let predicate):
             guard case .list(let list) = evaluate(listNode) else { return .bool(false) }
             for element in list {

@@ -128,9 +128,16 @@ struct JSONReader {
 
     mutating func readObject(depth: Int) throws(JSONSyntaxError) -> [(String, JSONValue)] {
         var members: [(String, JSONValue)] = []
-        var seen = Set<String>()
+        var seen: Set<String>?  // only for large objects; small ones are scanned
         try readMembers(depth: depth) { (reader: inout JSONReader, key: String, keyOffset: Int) throws(JSONSyntaxError) in
-            guard seen.insert(key).inserted else { throw reader.error("duplicate key \"\(key)\"", at: keyOffset) }
+            let duplicate: Bool
+            if members.count < 24 {
+                duplicate = members.contains { $0.0 == key }
+            } else {
+                if seen == nil { seen = Set(members.map(\.0)) }
+                duplicate = !(seen?.insert(key).inserted ?? true)
+            }
+            guard !duplicate else { throw reader.error("duplicate key \"\(key)\"", at: keyOffset) }
             members.append((key, try reader.readValue(depth: depth)))
         }
         return members

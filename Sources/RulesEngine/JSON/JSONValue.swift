@@ -1,5 +1,5 @@
 /// A parsed JSON document. Objects keep their key order, so what we write back is what was read.
-public indirect enum JSONValue: Hashable, Sendable {
+public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     /// An integer that fits in 64 bits.

@@ -8,11 +8,11 @@ extension CompiledPack {
                 error: "the request was decoded with another schema than the one this pack reads")
         }
         var evaluator = Evaluator(root: request.root, definitionCount: definitions.count, variableCount: variableCount)
-        for (i, definition) in definitions.enumerated() {
-            evaluator.definitions[i] = evaluator.evaluate(definition)
+        for i in definitions.indices {
+            evaluator.definitions[i] = evaluator.evaluate(definitions[i])
         }
         var fired: [Int] = []
-        for (i, rule) in rules.enumerated() where evaluator.truth(rule.when) {
+        for i in rules.indices where evaluator.truth(rules[i].when) {
             fired.append(i)
         }
         var verdict = Verdict.approved

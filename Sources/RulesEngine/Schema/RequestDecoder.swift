@@ -84,7 +84,8 @@ public struct RequestDecoder: Sendable {
     /// Validates an already parsed document.
     public func decode(_ document: JSONValue) throws(RequestValidationError) -> Request {
         var errors: [RequestError] = []
-        let root = Self.decode(document, node: schema, path: "$", errors: &errors)
+        var path = JSONPath()
+        let root = Self.decode(document, node: schema, path: &path, errors: &errors)
         guard errors.isEmpty else { throw RequestValidationError(errors: errors) }
         return Request(root: root, schema: schema)
     }
@@ -98,16 +99,16 @@ public struct RequestDecoder: Sendable {
         return .null
     }
 
-    static func decode(_ json: JSONValue, node: SchemaNode, path: String, errors: inout [RequestError]) -> Value {
+    static func decode(_ json: JSONValue, node: SchemaNode, path: inout JSONPath, errors: inout [RequestError]) -> Value {
         if case .null = json {
             if node.nullable { return .null }
-            errors.append(RequestError(code: .wrongType, path: path, message: "null is not allowed here (expected \(node.typeName))"))
+            errors.append(RequestError(code: .wrongType, path: path.description, message: "null is not allowed here (expected \(node.typeName))"))
             return .null
         }
         func wrongType() -> Value {
             errors.append(
                 RequestError(
-                    code: .wrongType, path: path,
+                    code: .wrongType, path: path.description,
                     message: "expected \(node.typeName), found \(json.typeName) \(preview(json))"))
             return .null
         }
@@ -118,10 +119,10 @@ public struct RequestDecoder: Sendable {
         case .integer(let minimum, let maximum):
             guard case .int(let i) = json else { return wrongType() }
             if let minimum, i < minimum {
-                errors.append(RequestError(code: .outOfRange, path: path, message: "\(i) is below the minimum \(minimum)"))
+                errors.append(RequestError(code: .outOfRange, path: path.description, message: "\(i) is below the minimum \(minimum)"))
             }
             if let maximum, i > maximum {
-                errors.append(RequestError(code: .outOfRange, path: path, message: "\(i) is above the maximum \(maximum)"))
+                errors.append(RequestError(code: .outOfRange, path: path.description, message: "\(i) is above the maximum \(maximum)"))
             }
             return .int(i)
         case .number(let minimum, let maximum):
@@ -132,34 +133,35 @@ public struct RequestDecoder: Sendable {
             default: return wrongType()
             }
             if let minimum, d < minimum {
-                errors.append(RequestError(code: .outOfRange, path: path, message: "\(d) is below the minimum \(minimum)"))
+                errors.append(RequestError(code: .outOfRange, path: path.description, message: "\(d) is below the minimum \(minimum)"))
             }
             if let maximum, d > maximum {
-                errors.append(RequestError(code: .outOfRange, path: path, message: "\(d) is above the maximum \(maximum)"))
+                errors.append(RequestError(code: .outOfRange, path: path.description, message: "\(d) is above the maximum \(maximum)"))
             }
             return .number(d)
         case .string(let values, let isDate, let minLength, let maxLength, let constant):
             guard case .string(let s) = json else { return wrongType() }
             if let constant, s != constant {
-                let code: RequestError.Code = path == "$.schema_version" ? .wrongVersion : .notInEnum
-                errors.append(RequestError(code: code, path: path, message: "\"\(s)\" must be \"\(constant)\""))
+                let code: RequestError.Code = path.description == "$.schema_version" ? .wrongVersion : .notInEnum
+                errors.append(RequestError(code: code, path: path.description, message: "\"\(s)\" must be \"\(constant)\""))
             }
             if let values, !values.contains(s) {
                 var message = "\"\(s)\" is not one of \(values.map { "\"\($0)\"" }.joined(separator: ", "))"
                 if let near = Spelling.nearest(to: s, in: values) { message += " — did you mean \"\(near)\"?" }
-                errors.append(RequestError(code: .notInEnum, path: path, message: message))
+                errors.append(RequestError(code: .notInEnum, path: path.description, message: message))
                 return .string(s)
             }
-            let length = s.count
-            if let minLength, length < minLength {
-                errors.append(RequestError(code: .outOfRange, path: path, message: "text shorter than \(minLength) characters"))
+            // Characters, not bytes; count them only when the byte length leaves doubt.
+            let bytes = s.utf8.count
+            if let minLength, bytes < minLength * 4, s.count < minLength {
+                errors.append(RequestError(code: .outOfRange, path: path.description, message: "text shorter than \(minLength) characters"))
             }
-            if let maxLength, length > maxLength {
-                errors.append(RequestError(code: .outOfRange, path: path, message: "text longer than \(maxLength) characters"))
+            if let maxLength, bytes > maxLength, s.count > maxLength {
+                errors.append(RequestError(code: .outOfRange, path: path.description, message: "text longer than \(maxLength) characters"))
             }
             if isDate {
                 guard let day = Day(iso: s) else {
-                    errors.append(RequestError(code: .malformedDate, path: path, message: "\"\(s)\" is not a date (YYYY-MM-DD)"))
+                    errors.append(RequestError(code: .malformedDate, path: path.description, message: "\"\(s)\" is not a date (YYYY-MM-DD)"))
                     return .null
                 }
                 return .date(day)
@@ -168,33 +170,46 @@ public struct RequestDecoder: Sendable {
         case .array(let items, let minItems, let maxItems, let unique):
             guard case .array(let elements) = json else { return wrongType() }
             if let maxItems, elements.count > maxItems {
-                errors.append(RequestError(code: .outOfRange, path: path, message: "more than \(maxItems) elements"))
+                errors.append(RequestError(code: .outOfRange, path: path.description, message: "more than \(maxItems) elements"))
                 return .list([])
             }
             if let minItems, elements.count < minItems {
-                errors.append(RequestError(code: .outOfRange, path: path, message: "fewer than \(minItems) elements"))
+                errors.append(RequestError(code: .outOfRange, path: path.description, message: "fewer than \(minItems) elements"))
             }
             var values: [Value] = []
             values.reserveCapacity(elements.count)
             for (i, element) in elements.enumerated() {
-                values.append(decode(element, node: items, path: "\(path)[\(i)]", errors: &errors))
+                path.components.append(.index(i))
+                values.append(decode(element, node: items, path: &path, errors: &errors))
+                path.components.removeLast()
             }
-            if unique, Set(values).count != values.count {
-                errors.append(RequestError(code: .outOfRange, path: path, message: "elements must be unique"))
+            if unique, values.count > 1, Set(values).count != values.count {
+                errors.append(RequestError(code: .outOfRange, path: path.description, message: "elements must be unique"))
             }
             return .list(values)
         case .object(let shape):
             guard case .object(let members) = json else { return wrongType() }
             var fields: [Value?] = Array(repeating: nil, count: shape.names.count)
+            var hint = 0
             for (key, value) in members {
-                let childPath = path + "." + key
-                guard let i = shape.property(named: key) else {
+                // Members usually come in schema order: try the next property before hashing.
+                let i: Int
+                if hint < shape.names.count, shape.names[hint] == key {
+                    i = hint
+                } else if let found = shape.property(named: key) {
+                    i = found
+                } else {
+                    path.components.append(.key(key))
+                    defer { path.components.removeLast() }
                     var message = "unknown field '\(key)'"
                     if let near = Spelling.nearest(to: key, in: shape.names) { message += " — did you mean '\(near)'?" }
-                    errors.append(RequestError(code: .unknownField, path: childPath, message: message))
+                    errors.append(RequestError(code: .unknownField, path: path.description, message: message))
                     continue
                 }
-                fields[i] = decode(value, node: shape.nodes[i], path: childPath, errors: &errors)
+                hint = i + 1
+                path.components.append(.key(key))
+                fields[i] = decode(value, node: shape.nodes[i], path: &path, errors: &errors)
+                path.components.removeLast()
             }
             var result: [Value] = []
             result.reserveCapacity(fields.count)
@@ -204,7 +219,9 @@ public struct RequestDecoder: Sendable {
                 } else {
                     let name = shape.names[i]
                     if shape.required.contains(name) {
-                        errors.append(RequestError(code: .missingField, path: path + "." + name, message: "required field is missing"))
+                        path.components.append(.key(name))
+                        errors.append(RequestError(code: .missingField, path: path.description, message: "required field is missing"))
+                        path.components.removeLast()
                     }
                     result.append(absent(shape.nodes[i]))
                 }
@@ -252,5 +269,32 @@ public enum Spelling {
             swap(&previous, &current)
         }
         return previous[b.count]
+    }
+}
+
+
+/// A JSON path such as `$.data.special_categories[1]`, kept as a stack while decoding and only turned into
+/// text for an error message.
+struct JSONPath: CustomStringConvertible {
+    enum Component {
+        case key(String)
+        case index(Int)
+    }
+
+    var components: [Component] = []
+
+    init() {
+        components.reserveCapacity(8)
+    }
+
+    var description: String {
+        var text = "$"
+        for component in components {
+            switch component {
+            case .key(let key): text += "." + key
+            case .index(let i): text += "[\(i)]"
+            }
+        }
+        return text
     }
 }

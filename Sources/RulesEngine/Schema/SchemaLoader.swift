@@ -154,7 +154,8 @@ public enum SchemaLoader {
     /// Checks a `default` against its own schema by decoding it like request data.
     private static func defaultFor(_ json: JSONValue, node: SchemaNode, path: String) throws(SchemaError) -> Value {
         var errors: [RequestError] = []
-        let value = RequestDecoder.decode(json, node: node, path: "$", errors: &errors)
+        var jsonPath = JSONPath()
+        let value = RequestDecoder.decode(json, node: node, path: &jsonPath, errors: &errors)
         if let first = errors.first {
             throw SchemaError(path: path, message: "default does not match the schema: \(first)")
         }
