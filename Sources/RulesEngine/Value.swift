@@ -101,3 +101,16 @@ public enum Value: Hashable, Sendable {
         }
     }
 }
+
+extension Value {
+    /// Whether no two elements are equal (pairwise for short lists, hashing for long ones).
+    static func allDistinct(_ values: [Value]) -> Bool {
+        if values.count <= 16 {
+            for i in values.indices {
+                for j in values.indices where j > i && values[i] == values[j] { return false }
+            }
+            return true
+        }
+        return Set(values).count == values.count
+    }
+}

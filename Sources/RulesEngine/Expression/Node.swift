@@ -47,6 +47,9 @@ struct Evaluator {
 
     static func equal(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {
+        // Most unequal enum values differ in length; that check is O(1) for native strings.
+        case (.string(let x), .string(let y)): x.utf8.count == y.utf8.count && x == y
+        case (.bool(let x), .bool(let y)): x == y
         case (.int(let x), .number(let y)): Double(x) == y
         case (.number(let x), .int(let y)): x == Double(y)
         default: a == b

@@ -61,17 +61,23 @@ public struct RequestDecoder: Sendable {
     /// Decodes and validates a request from JSON text.
     /// - Throws: ``RequestValidationError`` with every problem found (an `invalid-json` error if it is not JSON).
     public func decode(json text: String) throws(RequestValidationError) -> Request {
-        let document: JSONValue
-        do {
-            document = try JSONParser(limits: limits).parse(text)
-        } catch {
-            throw RequestValidationError(errors: [RequestError(code: .invalidJSON, path: "$", message: "\(error)")])
+        var text = text
+        let result = text.withUTF8 { bytes in
+            Result { () throws(RequestValidationError) -> Request in try decode(bytes: bytes) }
         }
-        return try decode(document)
+        return try result.get()
     }
 
     /// Decodes and validates a request from UTF-8 bytes.
+    ///
+    /// Valid requests take a single schema-directed pass over the bytes; anything else is decoded again the
+    /// thorough way, which reports every problem with its JSON path.
     public func decode(bytes: UnsafeBufferPointer<UInt8>) throws(RequestValidationError) -> Request {
+        var fast = FastRequestDecoder(reader: JSONReader(bytes: bytes, limits: limits))
+        if let root = fast.decode(schema, depth: 0) {
+            fast.reader.skipWhitespace()
+            if fast.reader.atEnd { return Request(root: root, schema: schema) }
+        }
         let document: JSONValue
         do {
             document = try JSONParser(limits: limits).parse(bytes)
@@ -183,7 +189,7 @@ public struct RequestDecoder: Sendable {
                 values.append(decode(element, node: items, path: &path, errors: &errors))
                 path.components.removeLast()
             }
-            if unique, values.count > 1, Set(values).count != values.count {
+            if unique, !Value.allDistinct(values) {
                 errors.append(RequestError(code: .outOfRange, path: path.description, message: "elements must be unique"))
             }
             return .list(values)

@@ -37,12 +37,26 @@ public final class SchemaNode: Sendable {
     /// The value used when the property is absent; `nil` means "required or no default" (then `null`).
     public let defaultValue: Value?
     public let description: String?
+    /// Byte tables for the fast decoder.
+    let propertyTable: ByteTable?
+    let enumTable: ByteTable?
 
     init(kind: Kind, nullable: Bool, defaultValue: Value?, description: String?) {
         self.kind = kind
         self.nullable = nullable
         self.defaultValue = defaultValue
         self.description = description
+        switch kind {
+        case .object(let shape):
+            propertyTable = ByteTable(shape.names)
+            enumTable = nil
+        case .string(let values?, _, _, _, _):
+            propertyTable = nil
+            enumTable = ByteTable(values)
+        default:
+            propertyTable = nil
+            enumTable = nil
+        }
     }
 
     /// A short type name for messages: `boolean`, `string|null`, `enum`, `list of string`, …
