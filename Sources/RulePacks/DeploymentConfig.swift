@@ -1,0 +1,145 @@
+public import RulesEngine
+internal import Foundation
+
+/// Deployment settings: `config/aiscreen.yaml` and the worker pools in `workers/*.yaml`.
+/// Precedence: command-line flags > environment variables (`AISCREEN_*`) > the file > these defaults.
+///
+/// Keys (all optional):
+/// - `broker.client_endpoint` (`AISCREEN_CLIENT_ENDPOINT`, default `tcp://127.0.0.1:5555`): where clients connect.
+/// - `broker.worker_endpoint` (`AISCREEN_WORKER_ENDPOINT`, default `tcp://127.0.0.1:5556`): where workers connect.
+/// - `broker.publish_endpoint` (`AISCREEN_PUBLISH_ENDPOINT`, default `tcp://127.0.0.1:5557`): PUB socket for verdicts.
+/// - `broker.heartbeat_ms` (default 1000) and `broker.heartbeat_liveness` (default 3): a peer silent for
+///   liveness × interval is dead.
+/// - `broker.default_deadline_ms` (default 10000): a request's deadline when the client gives none.
+/// - `broker.max_message_bytes` (default 1048576): larger messages are refused (ZMQ_MAXMSGSIZE on workers).
+/// - `broker.max_queue_per_pack` (default 10000): tickets waiting for a busy pack before requests are refused.
+/// - `broker.max_inflight_per_client` (default 5000): requests one client may have open at once.
+/// - `broker.completed_cache` (default 100000): finished verdicts kept for idempotent retries.
+/// - `screening.required_packs` (default: every pack under `rules`): packs a `screen` request needs.
+/// - `rules` (`AISCREEN_RULES`, default `rules`): the folder of rule packs.
+/// - `workers` (default `workers`): the folder of worker pool files.
+/// - `packs.<id>.parameters.<name>`: pack parameter overrides (see rules/README.md).
+public struct DeploymentConfig: Sendable {
+    public var clientEndpoint = "tcp://127.0.0.1:5555"
+    public var workerEndpoint = "tcp://127.0.0.1:5556"
+    public var publishEndpoint = "tcp://127.0.0.1:5557"
+    public var heartbeatMilliseconds = 1000
+    public var heartbeatLiveness = 3
+    public var defaultDeadlineMilliseconds = 10_000
+    public var maxMessageBytes = 1 << 20
+    public var maxQueuePerPack = 10_000
+    public var maxInflightPerClient = 5_000
+    public var completedCache = 100_000
+    public var requiredPacks: [String]?
+    public var rules = "rules"
+    public var workers = "workers"
+    public var overrides: [String: [String: Located<JSONValue>]] = [:]
+
+    public init() {}
+
+    /// A worker pool: which pack, how many workers.
+    public struct Pool: Sendable {
+        public var name: String
+        public var pack: String
+        public var count: Int
+    }
+
+    /// Reads a config file (missing file = defaults), then applies the environment.
+    public static func load(path: String?, environment: [String: String]? = nil) -> (DeploymentConfig, [RuleDiagnostic]) {
+        let environment = environment ?? ProcessInfo.processInfo.environment
+        var config = DeploymentConfig()
+        var diagnostics: [RuleDiagnostic] = []
+        let file = path ?? "config/aiscreen.yaml"
+        if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            diagnostics += config.apply(yaml: text, file: file)
+        } else if path != nil {
+            diagnostics.append(RuleDiagnostic(.error, .missingField, "cannot read the config file", at: SourceLocation(file: file, line: 1, column: 1)))
+        }
+        if let v = environment["AISCREEN_CLIENT_ENDPOINT"] { config.clientEndpoint = v }
+        if let v = environment["AISCREEN_WORKER_ENDPOINT"] { config.workerEndpoint = v }
+        if let v = environment["AISCREEN_PUBLISH_ENDPOINT"] { config.publishEndpoint = v }
+        if let v = environment["AISCREEN_RULES"] { config.rules = v }
+        return (config, diagnostics)
+    }
+
+    mutating func apply(yaml text: String, file: String) -> [RuleDiagnostic] {
+        var source = YAMLSource(file: file, text: text)
+        guard let root = source.root(),
+            let members = source.mapping(root, what: "the config", allowed: ["broker", "screening", "rules", "workers", "packs"])
+        else { return source.diagnostics }
+        func int(_ node: JSONValue, _ key: Located<String>, _ minimum: Int, into target: inout Int, _ source: inout YAMLSource) {
+            guard case .int(let i) = node, i >= minimum else {
+                source.error(.typeMismatch, "'\(key.value)' must be a whole number ≥ \(minimum)", at: key.location)
+                return
+            }
+            target = Int(i)
+        }
+        for (key, value) in members {
+            switch key.value {
+            case "broker":
+                let allowed: Set<String> = [
+                    "client_endpoint", "worker_endpoint", "publish_endpoint", "heartbeat_ms", "heartbeat_liveness",
+                    "default_deadline_ms", "max_message_bytes", "max_queue_per_pack", "max_inflight_per_client", "completed_cache",
+                ]
+                for (k, v) in source.mapping(value, what: "broker", allowed: allowed) ?? [] {
+                    let json = source.json(v)
+                    switch k.value {
+                    case "client_endpoint": clientEndpoint = source.string(v, what: k.value)?.value ?? clientEndpoint
+                    case "worker_endpoint": workerEndpoint = source.string(v, what: k.value)?.value ?? workerEndpoint
+                    case "publish_endpoint": publishEndpoint = source.string(v, what: k.value)?.value ?? publishEndpoint
+                    case "heartbeat_ms": int(json, k, 10, into: &heartbeatMilliseconds, &source)
+                    case "heartbeat_liveness": int(json, k, 1, into: &heartbeatLiveness, &source)
+                    case "default_deadline_ms": int(json, k, 1, into: &defaultDeadlineMilliseconds, &source)
+                    case "max_message_bytes": int(json, k, 1024, into: &maxMessageBytes, &source)
+                    case "max_queue_per_pack": int(json, k, 1, into: &maxQueuePerPack, &source)
+                    case "max_inflight_per_client": int(json, k, 1, into: &maxInflightPerClient, &source)
+                    default: int(json, k, 0, into: &completedCache, &source)
+                    }
+                }
+            case "screening":
+                for (k, v) in source.mapping(value, what: "screening", allowed: ["required_packs"]) ?? [] {
+                    _ = k
+                    requiredPacks = source.strings(v, what: "required_packs").map(\.value)
+                }
+            case "rules": rules = source.string(value, what: "rules")?.value ?? rules
+            case "workers": workers = source.string(value, what: "workers")?.value ?? workers
+            default:
+                let (parsed, problems) = PackOverrides.parse(yaml: text, file: file)
+                overrides = parsed
+                source.diagnostics += problems
+            }
+        }
+        return source.diagnostics
+    }
+
+    /// The worker pools in `workers/*.yaml` (`pack: rules/gdpr`, `count: 2`).
+    public func pools() -> ([Pool], [RuleDiagnostic]) {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: workers)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+        var pools: [Pool] = []
+        var diagnostics: [RuleDiagnostic] = []
+        for name in files {
+            let path = workers + "/" + name
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            var source = YAMLSource(file: path, text: text)
+            guard let root = source.root(), let members = source.mapping(root, what: "a worker pool", allowed: ["pack", "count", "description"]) else {
+                diagnostics += source.diagnostics
+                continue
+            }
+            var pool = Pool(name: String(name.dropLast(5)), pack: "", count: 1)
+            for (key, value) in members {
+                switch key.value {
+                case "pack": pool.pack = source.string(value, what: "pack")?.value ?? ""
+                case "count":
+                    if case .int(let n) = source.json(value), n >= 1, n <= 64 { pool.count = Int(n) } else {
+                        source.error(.invalidValue, "count must be a whole number from 1 to 64", at: key.location)
+                    }
+                default: break
+                }
+            }
+            if pool.pack.isEmpty { source.error(.missingField, "a worker pool needs 'pack: <pack folder>'", at: source.location(root)) }
+            diagnostics += source.diagnostics
+            pools.append(pool)
+        }
+        return (pools, diagnostics)
+    }
+}
