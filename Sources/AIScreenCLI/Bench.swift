@@ -118,6 +118,8 @@ struct Bench: AsyncParsableCommand {
                 throw ValidationError("corpus line \(number + 1): \(error)")
             }
         }
+        let folder = (outPath as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         try out.write(toFile: outPath, atomically: true, encoding: .utf8)
         let rate = measure(lines.count) { i in
             if let request = try? decoder.decode(json: lines[i]) { _ = pack.evaluate(request) }
