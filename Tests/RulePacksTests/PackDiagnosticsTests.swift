@@ -424,6 +424,9 @@ struct PackDiagnosticsTests {
             diagnostics.summary.filter { $0.hasSuffix("error") && !$0.contains("unknown-name") } == [
                 "6:28 type-mismatch error", "7:13 invalid-value error", "8:3 missing-field error",
             ])
+        withKnownIssue("a parameter whose declaration is rejected is then reported as unknown where the rules use it") {
+            #expect(!diagnostics.contains { $0.code == .unknownName || $0.code == .unusedParameter }, "\(diagnostics)")
+        }
     }
 
     @Test func unusedDefinitionIsAWarning() throws {
