@@ -533,6 +533,24 @@ struct PackDiagnosticsTests {
         #expect(diagnostics.summary == ["6:28 unknown-field error", "10:17 unknown-field error"])
     }
 
+    /// Quoted YAML scalars are unescaped and folded before the expression sees them; positions must still point at
+    /// the file text. (`when: |` blocks, plain one-line and plain multi-line expressions are correct, above.)
+    @Test(arguments: [
+        ("'tool.name == ''X'' && tool.users_cont > 1'", 8, 34),
+        (#""tool.name == \"X\" && tool.users_cont > 1""#, 8, 34),
+        ("\"data.personal_data\n      && tool.users_cont > 3\"", 9, 10),
+        ("'data.personal_data\n      && tool.users_cont > 3'", 9, 10),
+        ("data.personal_data\n\n\n      && tool.users_cont > 3", 11, 10),
+    ])
+    func positionsAfterEscapesLineBreaksAndBlankLines(when: String, line: Int, column: Int) {
+        let diagnostics = Self.diagnose(Self.oneRule(when: when))
+        #expect(diagnostics.map(\.code) == [.unknownField])
+        withKnownIssue("YAMLSource maps quoted scalars as one line without escapes, and counts blank lines in folded text as one column") {
+            #expect(diagnostics.first?.location.line == line)
+            #expect(diagnostics.first?.location.column == column)
+        }
+    }
+
     // MARK: - Everything at once
 
     @Test func aPackWithManyProblemsReportsAllOfThemInFileOrder() {

@@ -126,6 +126,16 @@ struct PackLoaderTests {
         }
     }
 
+    /// `aiscreen pack check pack.yaml` inside a pack folder: discovery turns the bare file name into the directory
+    /// "", which must mean the working directory — not the file-system root.
+    @Test func anEmptyDirectoryMeansTheWorkingDirectory() {
+        let loaded = PackLoader().load(directory: "")
+        #expect(loaded.pack == nil)
+        withKnownIssue("load(directory: \"\") reads /pack.yaml") {
+            #expect(loaded.diagnostics.first?.location.file == "pack.yaml")
+        }
+    }
+
     // MARK: - Digest
 
     @Test func theDigestIsStableAndFollowsThePackTextTheSchemaAndTheOverrides() throws {

@@ -84,6 +84,7 @@ struct JSONParserTests {
         BadCase(text: "[1,]", message: "unexpected character ']'", line: 1, column: 4),
         BadCase(text: #"{"a":1,}"#, message: "expected a quoted object key", line: 1, column: 8),
         BadCase(text: #"{"a":1,"a":2}"#, message: #"duplicate key "a""#, line: 1, column: 8),
+        BadCase(text: #"{"a":1,"\u0061":2}"#, message: #"duplicate key "a""#, line: 1, column: 8),
         BadCase(text: #"{"a" 1}"#, message: "expected ':' after object key", line: 1, column: 6),
         BadCase(text: "[1 2]", message: "expected ',' or ']' in array", line: 1, column: 4),
         BadCase(text: #"{"a":1 "b":2}"#, message: "expected ',' or '}' in object", line: 1, column: 8),
