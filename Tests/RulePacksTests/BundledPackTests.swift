@@ -9,7 +9,8 @@ import Testing
 /// The packs are found next to this file (`<repo>/rules`). `AISCREEN_RULES_DIR` points the suite at another
 /// folder of packs, e.g. a colleague's working copy, without copying it.
 enum BundledPacks {
-    static let rulesDirectory: String = ProcessInfo.processInfo.environment["AISCREEN_RULES_DIR"] ?? Repository.path("rules")
+    static let rulesDirectory: String =
+        ProcessInfo.processInfo.environment["AISCREEN_RULES_DIR"] ?? Repository.path("rules")
 
     /// Pack folder names (`ai-act`, `gdpr`, …) that exist right now.
     static let names: [String] = PackLoader.discover([rulesDirectory]).packs.map { ($0 as NSString).lastPathComponent }
@@ -39,7 +40,9 @@ struct BundledPackTests {
         for diagnostic in report.diagnostics where diagnostic.severity == .error { Issue.record("\(diagnostic)") }
         #expect(!report.results.isEmpty, "rules/\(name) has no test cases")
         for result in report.failed {
-            Issue.record("\(result.testCase.location): \(result.testCase.name)\n    \(result.failures.joined(separator: "\n    "))")
+            Issue.record(
+                "\(result.testCase.location): \(result.testCase.name)\n    \(result.failures.joined(separator: "\n    "))"
+            )
         }
         #expect(report.succeeded)
     }

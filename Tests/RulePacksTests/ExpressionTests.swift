@@ -23,7 +23,8 @@ struct ExpressionTests {
         """
 
     /// Whether `expression` holds for a request with `members`.
-    static func holds(_ expression: String, _ members: String = "", screeningDate: String = "2026-11-27") throws -> Bool {
+    static func holds(_ expression: String, _ members: String = "", screeningDate: String = "2026-11-27") throws -> Bool
+    {
         let pack = try compile(packHeader + prelude + ruleYAML("R", when: expression))
         let verdict = try evaluate(pack, requestJSON(members, screeningDate: screeningDate))
         let fired = verdict.findings.map(\.rule) == ["R"]
@@ -102,7 +103,11 @@ struct ExpressionTests {
         Case(#"ai.use_domain == "education""#, #""ai": {"use_domain": "education"}"#, true),
         Case(#"ai.use_domain != "education""#, #""ai": {"use_domain": "education"}"#, false),
         Case(#""education" == ai.use_domain"#, #""ai": {"use_domain": "education"}"#, true),
-        Case(#"ai.use_domain == tool.name"#, #""ai": {"use_domain": "education"}, "tool": {"name": "education"}"#, true),
+        Case(
+            #"ai.use_domain == tool.name"#,
+            #""ai": {"use_domain": "education"}, "tool": {"name": "education"}"#,
+            true
+        ),
         // Membership.
         Case(#"ai.use_domain in ["education", "hr_recruitment"]"#, #""ai": {"use_domain": "education"}"#, true),
         Case(#"ai.use_domain in ["justice", "hr_recruitment"]"#, #""ai": {"use_domain": "education"}"#, false),
@@ -138,9 +143,21 @@ struct ExpressionTests {
         Case(#"ai.emotion_recognition.purpose == "medical""#, false),
         Case(#"ai.emotion_recognition.purpose in ["medical", "safety"]"#, false),
         Case(#"ai.emotion_recognition.purpose not in ["medical", "safety"]"#, true),
-        Case(#"ai.emotion_recognition.purpose == "medical""#, #""ai": {"emotion_recognition": {"purpose": "medical"}}"#, true),
-        Case(#"ai.emotion_recognition.purpose == null"#, #""ai": {"emotion_recognition": {"purpose": "medical"}}"#, false),
-        Case(#"ai.emotion_recognition.subjects == null"#, #""ai": {"emotion_recognition": {"purpose": "medical"}}"#, true),
+        Case(
+            #"ai.emotion_recognition.purpose == "medical""#,
+            #""ai": {"emotion_recognition": {"purpose": "medical"}}"#,
+            true
+        ),
+        Case(
+            #"ai.emotion_recognition.purpose == null"#,
+            #""ai": {"emotion_recognition": {"purpose": "medical"}}"#,
+            false
+        ),
+        Case(
+            #"ai.emotion_recognition.subjects == null"#,
+            #""ai": {"emotion_recognition": {"purpose": "medical"}}"#,
+            true
+        ),
         Case(#"ai.emotion_recognition.based_on_biometric_data != false"#, #""ai": {"emotion_recognition": {}}"#, true),
         // Ordering comparisons with null are false, whichever way round.
         Case("workplace.control_measure_notice_weeks < 6", false),
@@ -208,13 +225,33 @@ struct ExpressionTests {
     }
 
     static let macros: [Case] = [
-        Case(#"data.data_subjects.exists(s, s in ["children", "pupils"])"#, #""data": {"data_subjects": ["citizens", "pupils"]}"#, true),
-        Case(#"data.data_subjects.exists(s, s in ["children", "pupils"])"#, #""data": {"data_subjects": ["citizens"]}"#, false),
+        Case(
+            #"data.data_subjects.exists(s, s in ["children", "pupils"])"#,
+            #""data": {"data_subjects": ["citizens", "pupils"]}"#,
+            true
+        ),
+        Case(
+            #"data.data_subjects.exists(s, s in ["children", "pupils"])"#,
+            #""data": {"data_subjects": ["citizens"]}"#,
+            false
+        ),
         Case(#"data.data_subjects.exists(s, s == "citizens")"#, "", false),
         Case(#"hosting.processing_regions.all(r, r in ["DK", "EU"])"#, "", true),
-        Case(#"hosting.processing_regions.all(r, r in ["DK", "EU"])"#, #""hosting": {"processing_regions": ["DK", "EU"]}"#, true),
-        Case(#"hosting.processing_regions.all(r, r in ["DK", "EU"])"#, #""hosting": {"processing_regions": ["DK", "US"]}"#, false),
-        Case(#"hosting.processing_regions.all(r, r == "DK") && hosting.processing_regions.exists(r, r == "DK")"#, #""hosting": {"processing_regions": ["DK"]}"#, true),
+        Case(
+            #"hosting.processing_regions.all(r, r in ["DK", "EU"])"#,
+            #""hosting": {"processing_regions": ["DK", "EU"]}"#,
+            true
+        ),
+        Case(
+            #"hosting.processing_regions.all(r, r in ["DK", "EU"])"#,
+            #""hosting": {"processing_regions": ["DK", "US"]}"#,
+            false
+        ),
+        Case(
+            #"hosting.processing_regions.all(r, r == "DK") && hosting.processing_regions.exists(r, r == "DK")"#,
+            #""hosting": {"processing_regions": ["DK"]}"#,
+            true
+        ),
         Case(#"[1, 2, 3].all(n, n > 0)"#, true),
         Case(#"[1, 2, 3].exists(n, n > 2)"#, true),
         Case(#"[1, 2, 3].exists(n, n > 3)"#, false),
@@ -222,14 +259,24 @@ struct ExpressionTests {
         Case(#"[].exists(n, n == 1)"#, false),
         Case(
             #"data.data_subjects.exists(s, s == "patients" && data.special_categories.exists(c, c == "health"))"#,
-            #""data": {"data_subjects": ["patients"], "special_categories": ["health"]}"#, true),
+            #""data": {"data_subjects": ["patients"], "special_categories": ["health"]}"#,
+            true
+        ),
         Case(
             #"data.data_subjects.exists(s, data.data_subjects.exists(t, s != t))"#,
-            #""data": {"data_subjects": ["patients", "citizens"]}"#, true),
+            #""data": {"data_subjects": ["patients", "citizens"]}"#,
+            true
+        ),
         Case(
             #"data.data_subjects.exists(s, data.data_subjects.exists(t, s != t))"#,
-            #""data": {"data_subjects": ["patients"]}"#, false),
-        Case(#"params.regions.all(r, r in hosting.processing_regions)"#, #""hosting": {"processing_regions": ["EU", "DK"]}"#, true),
+            #""data": {"data_subjects": ["patients"]}"#,
+            false
+        ),
+        Case(
+            #"params.regions.all(r, r in hosting.processing_regions)"#,
+            #""hosting": {"processing_regions": ["EU", "DK"]}"#,
+            true
+        ),
     ]
 
     @Test(arguments: macros)
@@ -245,9 +292,21 @@ struct ExpressionTests {
         Case("count(true, false, ai.profiling) == 1", true),
         Case("count(true, false, ai.profiling) == 2", #""ai": {"profiling": true}"#, true),
         Case("count(false) == 0", true),
-        Case("count(substantive, ai.profiling, tool.users_count > 2) >= 2", #""ai": {"profiling": true}, "tool": {"users_count": 3}"#, true),
-        Case(#"intersects(data.data_subjects, ["children", "pupils"])"#, #""data": {"data_subjects": ["citizens", "pupils"]}"#, true),
-        Case(#"intersects(data.data_subjects, ["children", "pupils"])"#, #""data": {"data_subjects": ["citizens"]}"#, false),
+        Case(
+            "count(substantive, ai.profiling, tool.users_count > 2) >= 2",
+            #""ai": {"profiling": true}, "tool": {"users_count": 3}"#,
+            true
+        ),
+        Case(
+            #"intersects(data.data_subjects, ["children", "pupils"])"#,
+            #""data": {"data_subjects": ["citizens", "pupils"]}"#,
+            true
+        ),
+        Case(
+            #"intersects(data.data_subjects, ["children", "pupils"])"#,
+            #""data": {"data_subjects": ["citizens"]}"#,
+            false
+        ),
         Case(#"intersects([], data.data_subjects)"#, #""data": {"data_subjects": ["citizens"]}"#, false),
         Case(#"intersects([1, 2], [2.0])"#, true),
         Case(#"date("2026-11-27") == screening_date"#, true),
@@ -266,7 +325,11 @@ struct ExpressionTests {
         Case(#"coalesce(ai.gpai_systemic_risk_model, true)"#, true),
         Case(#"coalesce(ai.gpai_systemic_risk_model, true)"#, #""ai": {"gpai_systemic_risk_model": false}"#, false),
         Case(#"coalesce(workplace.control_measure_notice_weeks, 0) >= params.threshold"#, "", false),
-        Case(#"coalesce(workplace.control_measure_notice_weeks, 0) >= params.threshold"#, #""workplace": {"control_measure_notice_weeks": 5}"#, true),
+        Case(
+            #"coalesce(workplace.control_measure_notice_weeks, 0) >= params.threshold"#,
+            #""workplace": {"control_measure_notice_weeks": 5}"#,
+            true
+        ),
         Case(#"coalesce(null, 3) == 3"#, true),
     ]
 
@@ -276,17 +339,37 @@ struct ExpressionTests {
     }
 
     @Test func theStandardRegistryHasTheDocumentedFunctions() {
-        #expect(Set(FunctionRegistry.standard.functions.keys) == ["size", "count", "intersects", "date", "days_between", "coalesce"])
+        #expect(
+            Set(FunctionRegistry.standard.functions.keys) == [
+                "size", "count", "intersects", "date", "days_between", "coalesce",
+            ]
+        )
         #expect(FunctionRegistry.standard["days_between"]?.signature == "days_between(date, date) -> int|null")
         #expect(FunctionRegistry.standard["nope"] == nil)
     }
 
     static let namesAndParameters: [Case] = [
         Case("substantive", #""data": {"personal_data": true, "personal_data_scope": "substantive"}"#, true),
-        Case("substantive", #""data": {"personal_data": true, "personal_data_scope": "user_account_metadata_only"}"#, false),
-        Case("vulnerable", #""data": {"personal_data": true, "personal_data_scope": "substantive", "data_subjects": ["pupils"]}"#, true),
-        Case("vulnerable", #""data": {"personal_data": false, "personal_data_scope": "substantive", "data_subjects": ["pupils"]}"#, false),
-        Case("nested", #""data": {"personal_data": true, "personal_data_scope": "substantive", "data_subjects": ["patients"]}"#, true),
+        Case(
+            "substantive",
+            #""data": {"personal_data": true, "personal_data_scope": "user_account_metadata_only"}"#,
+            false
+        ),
+        Case(
+            "vulnerable",
+            #""data": {"personal_data": true, "personal_data_scope": "substantive", "data_subjects": ["pupils"]}"#,
+            true
+        ),
+        Case(
+            "vulnerable",
+            #""data": {"personal_data": false, "personal_data_scope": "substantive", "data_subjects": ["pupils"]}"#,
+            false
+        ),
+        Case(
+            "nested",
+            #""data": {"personal_data": true, "personal_data_scope": "substantive", "data_subjects": ["patients"]}"#,
+            true
+        ),
         Case("nested", #""ai": {"profiling": true}"#, true),
         Case("nested", "", false),
         Case(#""children" in vulnerable_subjects"#, true),
@@ -306,7 +389,10 @@ struct ExpressionTests {
         let request = requestJSON(#""tool": {"users_count": 6}"#)
         let byDefault = try compile(yaml)
         #expect(try evaluate(byDefault, request).verdict == .rejected)
-        let overridden = try compile(yaml, overrides: ["threshold": Located(.int(7), at: SourceLocation(file: "c.yaml", line: 3, column: 20))])
+        let overridden = try compile(
+            yaml,
+            overrides: ["threshold": Located(.int(7), at: SourceLocation(file: "c.yaml", line: 3, column: 20))]
+        )
         #expect(try evaluate(overridden, request).verdict == .approved)
         #expect(overridden.parameter("threshold") == .int(7))
         #expect(byDefault.parameter("threshold") == .int(5))
@@ -338,7 +424,9 @@ struct ExpressionTests {
         }
     }
 
-    @Test(arguments: ["tool.users_count + 1 == 4", "tool.users_count == -1", "tool.users_count = 3", "true & false", "true | false"])
+    @Test(arguments: [
+        "tool.users_count + 1 == 4", "tool.users_count == -1", "tool.users_count = 3", "true & false", "true | false",
+    ])
     func thereIsNoArithmeticNegativeNumberOrSingleCharacterOperator(expression: String) {
         let (pack, diagnostics) = check(packHeader + "rules:\n" + ruleYAML("R", when: expression))
         #expect(pack == nil)
@@ -353,7 +441,8 @@ struct ExpressionTests {
 
     @Test func anEnumLabelMisspelledInsideIntersectsIsReported() {
         let (pack, diagnostics) = check(
-            packHeader + "rules:\n" + ruleYAML("R", when: #"intersects(data.data_subjects, ["childrn", "pupils"])"#))
+            packHeader + "rules:\n" + ruleYAML("R", when: #"intersects(data.data_subjects, ["childrn", "pupils"])"#)
+        )
         withKnownIssue("intersects does not check literal labels against the enum, so a typo silently never matches") {
             #expect(pack == nil)
             #expect(diagnostics.map(\.code) == [.unknownEnumValue])

@@ -10,8 +10,12 @@ struct PackDiagnosticsTests {
     /// A pack whose single rule R1 starts on line 6 (`- id` at column 5 of the mapping), with `when` on line 8,
     /// `verdict` on 9, `citations` on 10 and `rationale` on 11. `lines` replaces any of those by key.
     static func oneRule(
-        when: String = "data.personal_data", verdict: String = "rejected", citations: String = #"["Art. 1"]"#,
-        rationale: String? = "{da: R, en: R}", before: String = "", after: String = ""
+        when: String = "data.personal_data",
+        verdict: String = "rejected",
+        citations: String = #"["Art. 1"]"#,
+        rationale: String? = "{da: R, en: R}",
+        before: String = "",
+        after: String = ""
     ) -> String {
         var text = packHeader + before + "rules:\n"
         text += "  - id: R1\n"
@@ -54,7 +58,10 @@ struct PackDiagnosticsTests {
     @Test func yamlSyntaxForAnUnclosedFlowMapping() {
         let diagnostics = Self.read("pack: test\nversion: 1.0.0\ntitle: {da: Test, en: Test\nlegal_basis: x\n")
         #expect(diagnostics.map(\.code) == [.yamlSyntax])
-        #expect(diagnostics.first?.location.line == 4, "libyaml notices the missing '}' on the next line: \(diagnostics)")
+        #expect(
+            diagnostics.first?.location.line == 4,
+            "libyaml notices the missing '}' on the next line: \(diagnostics)"
+        )
     }
 
     @Test func anEmptyFileIsAMissingField() {
@@ -70,7 +77,11 @@ struct PackDiagnosticsTests {
             try root.write("rules/p/pack.yaml", Self.oneRule(when: "data.personal_data: true"))
             let loaded = PackLoader().load(directory: root.appendingPathComponent("rules/p").path)
             #expect(loaded.pack == nil)
-            #expect(loaded.diagnostics.contains { $0.code == .yamlSyntax && $0.location.line == 8 && $0.location.column == 29 })
+            #expect(
+                loaded.diagnostics.contains {
+                    $0.code == .yamlSyntax && $0.location.line == 8 && $0.location.column == 29
+                }
+            )
             withKnownIssue("PackLoader compiles the empty syntax of an unreadable file and adds missing-field errors") {
                 #expect(loaded.diagnostics.summary == ["8:29 yaml-syntax error"])
             }
@@ -88,17 +99,18 @@ struct PackDiagnosticsTests {
     }
 
     @Test func unknownKey() {
-        let yaml = packHeader + """
-            titel: {da: x, en: y}
-            rules:
-              - id: R1
-                title: {da: R, en: R}
-                whne: data.personal_data
-                verdict: rejected
-                citations: ["Art. 1"]
-                rationale: {da: R, en: R}
+        let yaml =
+            packHeader + """
+                titel: {da: x, en: y}
+                rules:
+                  - id: R1
+                    title: {da: R, en: R}
+                    whne: data.personal_data
+                    verdict: rejected
+                    citations: ["Art. 1"]
+                    rationale: {da: R, en: R}
 
-            """
+                """
         let diagnostics = Self.diagnose(yaml)
         #expect(diagnostics.summary == ["5:1 unknown-key error", "7:5 missing-field error", "9:5 unknown-key error"])
         #expect(diagnostics[0].message == "unknown key 'titel' in the pack — did you mean 'title'?")
@@ -133,14 +145,16 @@ struct PackDiagnosticsTests {
 
     @Test func missingPackMetadataIsReportedAtTheFileStart() {
         let diagnostics = Self.diagnose(
-            "rules:\n  - id: R1\n    title: {da: R, en: R}\n    when: true\n    verdict: approved\n    citations: [x]\n    rationale: {da: R, en: R}\n")
+            "rules:\n  - id: R1\n    title: {da: R, en: R}\n    when: true\n    verdict: approved\n    citations: [x]\n    rationale: {da: R, en: R}\n"
+        )
         #expect(diagnostics.summary == Array(repeating: "1:1 missing-field error", count: 4))
         #expect(
             Set(diagnostics.map(\.message)) == [
                 "the pack needs an id ('pack: <id>')", "the pack needs a version ('version: 1.0.0')",
                 "the pack title is missing (needs 'da' and 'en')",
                 "the pack needs 'legal_basis': the legal texts and versions it encodes",
-            ])
+            ]
+        )
     }
 
     @Test func missingCitation() {
@@ -159,7 +173,9 @@ struct PackDiagnosticsTests {
         #expect(diagnostics.summary == ["11:16 missing-translation error"])
         #expect(diagnostics.first?.message == "rule R1: the rationale has no 'en' text")
 
-        let title = Self.diagnose(Self.oneRule().replacingOccurrences(of: "title: {da: Test, en: Test}", with: #"title: {da: "", en: Test}"#))
+        let title = Self.diagnose(
+            Self.oneRule().replacingOccurrences(of: "title: {da: Test, en: Test}", with: #"title: {da: "", en: Test}"#)
+        )
         #expect(title.summary == ["3:8 missing-translation error"])
     }
 
@@ -175,7 +191,8 @@ struct PackDiagnosticsTests {
         #expect(diagnostics.summary == ["9:14 invalid-value error"])
         #expect(
             diagnostics.first?.message
-                == "verdict 'approve' is not one of approved, approved-with-conditions, needs-review, rejected")
+                == "verdict 'approve' is not one of approved, approved-with-conditions, needs-review, rejected"
+        )
     }
 
     @Test func invalidValuesInMetadataDatesAndOutputs() {
@@ -203,7 +220,8 @@ struct PackDiagnosticsTests {
             diagnostics.summary == [
                 "1:7 invalid-value error", "2:10 invalid-value error", "6:16 invalid-value error",
                 "7:29 invalid-value error", "11:33 invalid-value error", "16:38 invalid-value error",
-            ])
+            ]
+        )
         #expect(diagnostics[0].message == "pack id 'Test_Pack' must use only lower-case letters, digits and '-'")
         #expect(diagnostics[1].message == "version '1.0' must be a semantic version like 1.2.0")
         #expect(diagnostics[3].message == "merge 'max' does not fit a bool output (use any or all)")
@@ -229,7 +247,10 @@ struct PackDiagnosticsTests {
     @Test func unknownFieldSuggestsTheFullPath() {
         let diagnostics = Self.diagnose(Self.oneRule(when: "size(data.special_catgories) > 0"))
         #expect(diagnostics.summary == ["8:16 unknown-field error"])
-        #expect(diagnostics.first?.message == "unknown field 'data.special_catgories' — did you mean 'data.special_categories'?")
+        #expect(
+            diagnostics.first?.message
+                == "unknown field 'data.special_catgories' — did you mean 'data.special_categories'?"
+        )
     }
 
     @Test func unknownFieldOfAScalarAndOfASection() {
@@ -245,7 +266,8 @@ struct PackDiagnosticsTests {
     @Test func unknownName() {
         let yaml = Self.oneRule(
             when: "tool.users_count > params.thresold",
-            before: "parameters:\n  threshold: {type: int, default: 5, description: d}\n")
+            before: "parameters:\n  threshold: {type: int, default: 5, description: d}\n"
+        )
         let diagnostics = Self.diagnose(yaml)
         #expect(diagnostics.summary == ["6:3 unused-parameter warning", "10:30 unknown-name error"])
         #expect(diagnostics[1].message == "unknown parameter 'params.thresold' — did you mean 'params.threshold'?")
@@ -280,7 +302,9 @@ struct PackDiagnosticsTests {
 
         let notACondition = Self.diagnose(Self.oneRule(when: "tool.users_count"))
         #expect(notACondition.summary == ["8:11 type-mismatch error"])
-        #expect(notACondition.first?.message == "the 'when' of rule R1 must be a condition (true/false), but this is int")
+        #expect(
+            notACondition.first?.message == "the 'when' of rule R1 must be a condition (true/false), but this is int"
+        )
     }
 
     @Test(arguments: [
@@ -303,7 +327,10 @@ struct PackDiagnosticsTests {
         let diagnostics = Self.diagnose(Self.oneRule(when: "'\(expression.replacingOccurrences(of: "'", with: "''"))'"))
         #expect(diagnostics.map(\.code) == [.typeMismatch], "\(diagnostics)")
         #expect(diagnostics.first?.location.line == 8)
-        #expect(diagnostics.first?.location.column == column + 1, "the quote shifts the expression one column: \(diagnostics)")
+        #expect(
+            diagnostics.first?.location.column == column + 1,
+            "the quote shifts the expression one column: \(diagnostics)"
+        )
     }
 
     @Test func nullableCondition() {
@@ -312,7 +339,9 @@ struct PackDiagnosticsTests {
 
         let operand = Self.diagnose(Self.oneRule(when: "data.personal_data && ai.gpai_systemic_risk_model"))
         #expect(operand.summary == ["8:33 nullable-condition error"])
-        #expect(operand.first?.message == "this may be null (unknown); compare it explicitly, e.g. '== true' or '!= true'")
+        #expect(
+            operand.first?.message == "this may be null (unknown); compare it explicitly, e.g. '== true' or '!= true'"
+        )
 
         let nested = Self.diagnose(Self.oneRule(when: "'!ai.annex_i_product.third_party_conformity_assessment'"))
         #expect(nested.summary == ["8:13 nullable-condition error"])
@@ -335,23 +364,36 @@ struct PackDiagnosticsTests {
     }
 
     @Test func unknownOutput() {
-        let yaml = Self.oneRule(before: "outputs:\n  dpia_required: {type: bool}\n", after: "    set: {dpia_requird: true}\n")
+        let yaml = Self.oneRule(
+            before: "outputs:\n  dpia_required: {type: bool}\n",
+            after: "    set: {dpia_requird: true}\n"
+        )
         let diagnostics = Self.diagnose(yaml)
         #expect(diagnostics.summary == ["14:11 unknown-output error"])
-        #expect(diagnostics.first?.message == "rule R1 sets 'dpia_requird', which is not an output of this pack — did you mean 'dpia_required'?")
+        #expect(
+            diagnostics.first?.message
+                == "rule R1 sets 'dpia_requird', which is not an output of this pack — did you mean 'dpia_required'?"
+        )
     }
 
     @Test func aSetValueOfTheWrongTypeIsATypeMismatch() {
-        let yaml = Self.oneRule(before: "outputs:\n  dpia_required: {type: bool}\n", after: "    set: {dpia_required: \"yes\"}\n")
+        let yaml = Self.oneRule(
+            before: "outputs:\n  dpia_required: {type: bool}\n",
+            after: "    set: {dpia_required: \"yes\"}\n"
+        )
         let diagnostics = Self.diagnose(yaml)
         #expect(diagnostics.summary == ["14:26 type-mismatch error"])
-        #expect(diagnostics.first?.message == #"'dpia_required' cannot be set to "yes" (a bool output takes true or false)"#)
+        #expect(
+            diagnostics.first?.message == #"'dpia_required' cannot be set to "yes" (a bool output takes true or false)"#
+        )
     }
 
     @Test func computedOutputSet() {
         let yaml = Self.oneRule(
-            before: "outputs:\n  subjects: {type: int, value: size(data.data_subjects)}\n  labels:\n    type: list\n    include_when: {x: true}\n",
-            after: "    set: {subjects: 2, labels: [x]}\n")
+            before:
+                "outputs:\n  subjects: {type: int, value: size(data.data_subjects)}\n  labels:\n    type: list\n    include_when: {x: true}\n",
+            after: "    set: {subjects: 2, labels: [x]}\n"
+        )
         let diagnostics = Self.diagnose(yaml)
         #expect(diagnostics.summary == ["17:11 computed-output-set error", "17:24 computed-output-set error"])
         #expect(diagnostics.first?.message == "output 'subjects' is computed from the request; rules cannot set it")
@@ -365,7 +407,9 @@ struct PackDiagnosticsTests {
     }
 
     @Test func duplicateRuleID() {
-        let yaml = Self.oneRule() + "  - id: R1\n    title: {da: R, en: R}\n    when: true\n    verdict: approved\n    citations: [x]\n    rationale: {da: R, en: R}\n"
+        let yaml =
+            Self.oneRule()
+            + "  - id: R1\n    title: {da: R, en: R}\n    when: true\n    verdict: approved\n    citations: [x]\n    rationale: {da: R, en: R}\n"
         let diagnostics = Self.diagnose(yaml)
         #expect(diagnostics.summary == ["12:9 duplicate-rule-id error"])
         #expect(diagnostics.first?.message == "rule id 'R1' is already used at line 6")
@@ -379,10 +423,16 @@ struct PackDiagnosticsTests {
     }
 
     @Test func nameCollision() {
-        let yaml = Self.oneRule(when: #"s && data.data_subjects.exists(s, s == "citizens")"#, before: "definitions:\n  data: true\n  s: true\n")
+        let yaml = Self.oneRule(
+            when: #"s && data.data_subjects.exists(s, s == "citizens")"#,
+            before: "definitions:\n  data: true\n  s: true\n"
+        )
         let diagnostics = Self.diagnose(yaml)
         #expect(
-            Set(diagnostics.summary) == ["6:3 name-collision error", "6:3 unused-definition warning", "11:42 name-collision error"])
+            Set(diagnostics.summary) == [
+                "6:3 name-collision error", "6:3 unused-definition warning", "11:42 name-collision error",
+            ]
+        )
         let messages = diagnostics.filter { $0.code == .nameCollision }.map(\.message)
         #expect(messages.contains("'data' is already a request field or a word of the language; rename the definition"))
         #expect(messages.contains("'s' is already a name in this pack; pick another variable name"))
@@ -396,7 +446,9 @@ struct PackDiagnosticsTests {
 
     @Test func unknownParameter() {
         let yaml = Self.oneRule(
-            when: "tool.users_count > params.threshold", before: "parameters:\n  threshold: {type: int, default: 5, description: d}\n")
+            when: "tool.users_count > params.threshold",
+            before: "parameters:\n  threshold: {type: int, default: 5, description: d}\n"
+        )
         let at = SourceLocation(file: "config/aiscreen.yaml", line: 4, column: 18)
         let diagnostics = Self.diagnose(yaml, overrides: ["thresold": Located(.int(3), at: at)])
         #expect(diagnostics.map(\.location) == [at])
@@ -406,24 +458,34 @@ struct PackDiagnosticsTests {
 
     @Test func anOverrideOfTheWrongTypeIsATypeMismatchAtTheOverride() {
         let yaml = Self.oneRule(
-            when: "tool.users_count > params.threshold", before: "parameters:\n  threshold: {type: int, default: 5, description: d}\n")
+            when: "tool.users_count > params.threshold",
+            before: "parameters:\n  threshold: {type: int, default: 5, description: d}\n"
+        )
         let at = SourceLocation(file: "config/aiscreen.yaml", line: 4, column: 18)
         for bad in [JSONValue.string("6"), .double(6.5), .bool(true), .null] {
             let diagnostics = Self.diagnose(yaml, overrides: ["threshold": Located(bad, at: at)])
-            #expect(diagnostics.contains { $0.code == .typeMismatch && $0.location == at && $0.severity == .error }, "\(bad): \(diagnostics)")
-            #expect(diagnostics.first { $0.location == at }?.message == "the override of parameter 'threshold' is not a int")
+            #expect(
+                diagnostics.contains { $0.code == .typeMismatch && $0.location == at && $0.severity == .error },
+                "\(bad): \(diagnostics)"
+            )
+            #expect(
+                diagnostics.first { $0.location == at }?.message == "the override of parameter 'threshold' is not a int"
+            )
         }
     }
 
     @Test func parameterDeclarationsAreChecked() {
         let yaml = Self.oneRule(
             when: "params.a && params.b && params.c",
-            before: "parameters:\n  a: {type: bool, default: 1}\n  b: {type: boolean, default: true}\n  c: {type: bool}\n")
+            before:
+                "parameters:\n  a: {type: bool, default: 1}\n  b: {type: boolean, default: true}\n  c: {type: bool}\n"
+        )
         let diagnostics = Self.diagnose(yaml)
         #expect(
             diagnostics.summary.filter { $0.hasSuffix("error") && !$0.contains("unknown-name") } == [
                 "6:28 type-mismatch error", "7:13 invalid-value error", "8:3 missing-field error",
-            ])
+            ]
+        )
         withKnownIssue("a parameter whose declaration is rejected is then reported as unknown where the rules use it") {
             #expect(!diagnostics.contains { $0.code == .unknownName || $0.code == .unusedParameter }, "\(diagnostics)")
         }
@@ -438,7 +500,9 @@ struct PackDiagnosticsTests {
     }
 
     @Test func unusedParameterIsAWarning() throws {
-        let (pack, diagnostics) = check(Self.oneRule(before: "parameters:\n  weeks: {type: int, default: 6, description: d}\n"))
+        let (pack, diagnostics) = check(
+            Self.oneRule(before: "parameters:\n  weeks: {type: int, default: 6, description: d}\n")
+        )
         #expect(diagnostics.summary == ["6:3 unused-parameter warning"])
         #expect(diagnostics.first?.message == "parameter 'weeks' is never used")
         #expect(try #require(pack).warnings.map(\.code) == [.unusedParameter])
@@ -463,7 +527,10 @@ struct PackDiagnosticsTests {
             let loaded = PackLoader().load(directory: root.appendingPathComponent("p").path)
             #expect(loaded.pack == nil)
             #expect(loaded.diagnostics.summary == ["5:9 invalid-schema error"])
-            #expect(loaded.diagnostics.first?.message.hasSuffix(#"#: objects must say "additionalProperties": false"#) == true)
+            #expect(
+                loaded.diagnostics.first?.message.hasSuffix(#"#: objects must say "additionalProperties": false"#)
+                    == true
+            )
         }
     }
 
@@ -488,7 +555,9 @@ struct PackDiagnosticsTests {
     }
 
     @Test func twoRulesWithTheSameConditionKeyAndDifferentTexts() {
-        let yaml = Self.oneRule(after: "    conditions:\n      - {key: k, da: a, en: b}\n      - {key: k, da: c, en: d}\n")
+        let yaml = Self.oneRule(
+            after: "    conditions:\n      - {key: k, da: a, en: b}\n      - {key: k, da: c, en: d}\n"
+        )
         let diagnostics = Self.diagnose(yaml)
         withKnownIssue("duplicate-condition-key is declared but never reported") {
             #expect(diagnostics.map(\.code) == [.duplicateConditionKey])
@@ -498,11 +567,19 @@ struct PackDiagnosticsTests {
     // MARK: - Positions inside expressions
 
     @Test func positionInsideALiteralBlock() {
-        let yaml = Self.oneRule(when: "|\n      data.personal_data   # personal data\n      && tool.users_count == \"3\"\n      && sise(data.data_subjects) > 0")
+        let yaml = Self.oneRule(
+            when:
+                "|\n      data.personal_data   # personal data\n      && tool.users_count == \"3\"\n      && sise(data.data_subjects) > 0"
+        )
         let diagnostics = Self.diagnose(yaml)
-        #expect(diagnostics.summary == ["10:10 type-mismatch error"], "only the first error of an expression is reported")
+        #expect(
+            diagnostics.summary == ["10:10 type-mismatch error"],
+            "only the first error of an expression is reported"
+        )
 
-        let third = Self.diagnose(Self.oneRule(when: "|\n      data.personal_data\n      && true\n        && sise(data.data_subjects) > 0"))
+        let third = Self.diagnose(
+            Self.oneRule(when: "|\n      data.personal_data\n      && true\n        && sise(data.data_subjects) > 0")
+        )
         #expect(third.summary == ["11:12 unknown-function error"])
     }
 
@@ -528,7 +605,9 @@ struct PackDiagnosticsTests {
     @Test func positionInADefinitionAndAComputedOutput() {
         let yaml = Self.oneRule(
             when: "d",
-            before: "definitions:\n  d: data.personal_data && ai.profilng\noutputs:\n  n:\n    type: int\n    value: size(data.subjects)\n")
+            before:
+                "definitions:\n  d: data.personal_data && ai.profilng\noutputs:\n  n:\n    type: int\n    value: size(data.subjects)\n"
+        )
         let diagnostics = Self.diagnose(yaml)
         #expect(diagnostics.summary == ["6:28 unknown-field error", "10:17 unknown-field error"])
     }
@@ -545,7 +624,9 @@ struct PackDiagnosticsTests {
     func positionsAfterEscapesLineBreaksAndBlankLines(when: String, line: Int, column: Int) {
         let diagnostics = Self.diagnose(Self.oneRule(when: when))
         #expect(diagnostics.map(\.code) == [.unknownField])
-        withKnownIssue("YAMLSource maps quoted scalars as one line without escapes, and counts blank lines in folded text as one column") {
+        withKnownIssue(
+            "YAMLSource maps quoted scalars as one line without escapes, and counts blank lines in folded text as one column"
+        ) {
             #expect(diagnostics.first?.location.line == line)
             #expect(diagnostics.first?.location.column == column)
         }
@@ -599,8 +680,12 @@ struct PackDiagnosticsTests {
                 "22:5 unknown-key error",
                 "23:9 duplicate-rule-id error",
                 "25:11 nullable-condition error",
-            ])
+            ]
+        )
         let error = PackCompilationError(diagnostics: diagnostics)
-        #expect(error.description.split(separator: "\n").first == "pack.yaml:2:10: error: [invalid-value] version '1.0' must be a semantic version like 1.2.0")
+        #expect(
+            error.description.split(separator: "\n").first
+                == "pack.yaml:2:10: error: [invalid-value] version '1.0' must be a semantic version like 1.2.0"
+        )
     }
 }

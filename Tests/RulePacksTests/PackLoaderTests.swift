@@ -17,9 +17,15 @@ struct PackLoaderTests {
 
     @Test func discoversEveryPackInAFolderOfPacksSorted() throws {
         try withTemporaryDirectory { root in
-            try Self.layOut(root, packs: ["workplace": Self.minimalPack, "ai-act": Self.minimalPack, "gdpr": Self.minimalPack])
+            try Self.layOut(
+                root,
+                packs: ["workplace": Self.minimalPack, "ai-act": Self.minimalPack, "gdpr": Self.minimalPack]
+            )
             try root.write("rules/README.md", "not a pack")
-            try FileManager.default.createDirectory(at: root.appendingPathComponent("rules/empty"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("rules/empty"),
+                withIntermediateDirectories: true
+            )
             let rules = root.appendingPathComponent("rules").path
             let (packs, missing) = PackLoader.discover([rules])
             #expect(packs == ["ai-act", "gdpr", "workplace"].map { rules + "/" + $0 })
@@ -34,7 +40,11 @@ struct PackLoaderTests {
             let folder = root.appendingPathComponent("rules/gdpr").path
             #expect(PackLoader.discover([folder]) == ([folder], []))
             #expect(PackLoader.discover([folder + "/pack.yaml"]) == ([folder], []))
-            #expect(PackLoader.discover([folder, folder + "/pack.yaml", root.appendingPathComponent("rules").path]).packs == [folder], "each pack once")
+            #expect(
+                PackLoader.discover([folder, folder + "/pack.yaml", root.appendingPathComponent("rules").path]).packs
+                    == [folder],
+                "each pack once"
+            )
         }
     }
 
@@ -72,7 +82,8 @@ struct PackLoaderTests {
         try withTemporaryDirectory { root in
             try root.write(
                 "p/schema.json",
-                #"{"type": "object", "additionalProperties": false, "required": ["flag"], "properties": {"flag": {"type": "boolean"}}}"#)
+                #"{"type": "object", "additionalProperties": false, "required": ["flag"], "properties": {"flag": {"type": "boolean"}}}"#
+            )
             try root.write("p/pack.yaml", packHeader + "schema: schema.json\nrules:\n" + ruleYAML("R1", when: "flag"))
             let loaded = PackLoader().load(directory: root.appendingPathComponent("p").path)
             let pack = try #require(loaded.pack, "\(loaded.diagnostics)")
@@ -83,7 +94,13 @@ struct PackLoaderTests {
 
     @Test func packsOfOneLoaderShareTheirSchema() throws {
         try withTemporaryDirectory { root in
-            try Self.layOut(root, packs: ["a": Self.minimalPack, "b": Self.minimalPack.replacingOccurrences(of: "pack: test", with: "pack: other")])
+            try Self.layOut(
+                root,
+                packs: [
+                    "a": Self.minimalPack,
+                    "b": Self.minimalPack.replacingOccurrences(of: "pack: test", with: "pack: other"),
+                ]
+            )
             let loader = PackLoader()
             let a = try #require(loader.load(directory: root.appendingPathComponent("rules/a").path).pack)
             let b = try #require(loader.load(directory: root.appendingPathComponent("rules/b").path).pack)
@@ -96,7 +113,10 @@ struct PackLoaderTests {
 
     @Test func warningsDoNotStopAPack() throws {
         try withTemporaryDirectory { root in
-            try Self.layOut(root, packs: ["p": packHeader + "definitions:\n  spare: true\nrules:\n" + ruleYAML("R1", when: "true")])
+            try Self.layOut(
+                root,
+                packs: ["p": packHeader + "definitions:\n  spare: true\nrules:\n" + ruleYAML("R1", when: "true")]
+            )
             let loaded = PackLoader().load(directory: root.appendingPathComponent("rules/p").path)
             #expect(loaded.pack != nil)
             #expect(loaded.errors.isEmpty)
@@ -140,7 +160,13 @@ struct PackLoaderTests {
 
     @Test func theDigestIsStableAndFollowsThePackTextTheSchemaAndTheOverrides() throws {
         try withTemporaryDirectory { root in
-            try Self.layOut(root, packs: ["p": packHeader + "parameters:\n  n: {type: int, default: 1, description: d}\nrules:\n" + ruleYAML("R1", when: "tool.users_count > params.n")])
+            try Self.layOut(
+                root,
+                packs: [
+                    "p": packHeader + "parameters:\n  n: {type: int, default: 1, description: d}\nrules:\n"
+                        + ruleYAML("R1", when: "tool.users_count > params.n")
+                ]
+            )
             let directory = root.appendingPathComponent("rules/p").path
             func digest(_ loader: PackLoader = PackLoader()) throws -> String {
                 let loaded = loader.load(directory: directory)
@@ -148,14 +174,27 @@ struct PackLoaderTests {
             }
             let original = try digest()
             #expect(try digest() == original, "the same files give the same digest")
-            #expect(try digest(PackLoader(overrides: ["other-pack": ["n": Located(.int(2), at: SourceLocation(file: "c", line: 1, column: 1))]])) == original)
+            #expect(
+                try digest(
+                    PackLoader(overrides: [
+                        "other-pack": ["n": Located(.int(2), at: SourceLocation(file: "c", line: 1, column: 1))]
+                    ])
+                ) == original
+            )
 
             let at = SourceLocation(file: "c", line: 1, column: 1)
             let two = try digest(PackLoader(overrides: ["test": ["n": Located(.int(2), at: at)]]))
             let three = try digest(PackLoader(overrides: ["test": ["n": Located(.int(3), at: at)]]))
             #expect(two != original)
             #expect(three != two)
-            #expect(try digest(PackLoader(overrides: ["test": ["n": Located(.int(2), at: SourceLocation(file: "d", line: 9, column: 9))]])) == two, "where an override was written does not matter")
+            #expect(
+                try digest(
+                    PackLoader(overrides: [
+                        "test": ["n": Located(.int(2), at: SourceLocation(file: "d", line: 9, column: 9))]
+                    ])
+                ) == two,
+                "where an override was written does not matter"
+            )
 
             let text = try String(contentsOfFile: directory + "/pack.yaml", encoding: .utf8)
             try root.write("rules/p/pack.yaml", text + "# a comment changes the file\n")
@@ -175,10 +214,21 @@ struct PackLoaderTests {
         let schema = Data("schema".utf8)
         let a = PackLoader.digest(packText: pack, schemaText: schema, overrides: [:])
         #expect(a == PackLoader.digest(packText: pack, schemaText: schema, overrides: [:]))
-        #expect(a != PackLoader.digest(packText: Data("packs".utf8), schemaText: Data("chema".utf8), overrides: [:]), "the parts are separated")
+        #expect(
+            a != PackLoader.digest(packText: Data("packs".utf8), schemaText: Data("chema".utf8), overrides: [:]),
+            "the parts are separated"
+        )
         let at = SourceLocation(file: "c", line: 1, column: 1)
-        let ab = PackLoader.digest(packText: pack, schemaText: schema, overrides: ["a": Located(.int(1), at: at), "b": Located(.int(2), at: at)])
-        let ba = PackLoader.digest(packText: pack, schemaText: schema, overrides: ["b": Located(.int(2), at: at), "a": Located(.int(1), at: at)])
+        let ab = PackLoader.digest(
+            packText: pack,
+            schemaText: schema,
+            overrides: ["a": Located(.int(1), at: at), "b": Located(.int(2), at: at)]
+        )
+        let ba = PackLoader.digest(
+            packText: pack,
+            schemaText: schema,
+            overrides: ["b": Located(.int(2), at: at), "a": Located(.int(1), at: at)]
+        )
         #expect(ab == ba)
         #expect(ab != a)
     }
@@ -202,7 +252,10 @@ struct PackLoaderTests {
         #expect(diagnostics.isEmpty)
         #expect(Set(overrides.keys) == ["workplace", "gdpr"])
         #expect(overrides["workplace"]?["control_notice_min_weeks"]?.value == .int(8))
-        #expect(overrides["workplace"]?["control_notice_min_weeks"]?.location == SourceLocation(file: "config/aiscreen.yaml", line: 6, column: 33))
+        #expect(
+            overrides["workplace"]?["control_notice_min_weeks"]?.location
+                == SourceLocation(file: "config/aiscreen.yaml", line: 6, column: 33)
+        )
         #expect(overrides["workplace"]?["sites"]?.value == .array([.string("aarhus"), .string("skejby")]))
         #expect(overrides["gdpr"]?["strict"]?.value == .bool(true))
     }
@@ -224,11 +277,19 @@ struct PackLoaderTests {
 
     @Test func overridesFromAConfigFileReachTheirPack() throws {
         try withTemporaryDirectory { root in
-            try Self.layOut(root, packs: ["p": packHeader + "parameters:\n  n: {type: int, default: 1, description: d}\nrules:\n" + ruleYAML("R1", when: "tool.users_count > params.n")])
+            try Self.layOut(
+                root,
+                packs: [
+                    "p": packHeader + "parameters:\n  n: {type: int, default: 1, description: d}\nrules:\n"
+                        + ruleYAML("R1", when: "tool.users_count > params.n")
+                ]
+            )
             let config = try root.write("config/aiscreen.yaml", "packs:\n  test:\n    parameters:\n      n: 10\n")
             let (overrides, diagnostics) = PackOverrides.load(path: config.path)
             #expect(diagnostics.isEmpty)
-            let pack = try #require(PackLoader(overrides: overrides).load(directory: root.appendingPathComponent("rules/p").path).pack)
+            let pack = try #require(
+                PackLoader(overrides: overrides).load(directory: root.appendingPathComponent("rules/p").path).pack
+            )
             #expect(pack.parameter("n") == .int(10))
             #expect(try evaluate(pack, requestJSON(#""tool": {"users_count": 5}"#)).verdict == .approved)
 

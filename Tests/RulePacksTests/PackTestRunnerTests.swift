@@ -5,40 +5,41 @@ import Testing
 @testable import RulesEngine
 
 struct PackTestRunnerTests {
-    static let pack = packHeader + """
-        parameters:
-          threshold: {type: int, default: 5, description: d}
-        outputs:
-          dpia: {type: bool}
-          labels: {type: list}
-        rules:
-          - id: R1
-            title: {da: R1, en: R1}
-            when: data.personal_data
-            verdict: needs-review
-            citations: [x]
-            rationale: {da: R, en: R}
-            set: {dpia: true, labels: [a, b]}
-          - id: R2
-            title: {da: R2, en: R2}
-            when: ai.profiling
-            verdict: rejected
-            citations: [x]
-            rationale: {da: R, en: R}
-          - id: R3
-            title: {da: R3, en: R3}
-            when: workplace.covert_monitoring
-            verdict: rejected
-            citations: [x]
-            rationale: {da: R, en: R}
-          - id: R4
-            title: {da: R4, en: R4}
-            when: tool.users_count >= params.threshold
-            verdict: approved-with-conditions
-            citations: [x]
-            rationale: {da: R, en: R}
+    static let pack =
+        packHeader + """
+            parameters:
+              threshold: {type: int, default: 5, description: d}
+            outputs:
+              dpia: {type: bool}
+              labels: {type: list}
+            rules:
+              - id: R1
+                title: {da: R1, en: R1}
+                when: data.personal_data
+                verdict: needs-review
+                citations: [x]
+                rationale: {da: R, en: R}
+                set: {dpia: true, labels: [a, b]}
+              - id: R2
+                title: {da: R2, en: R2}
+                when: ai.profiling
+                verdict: rejected
+                citations: [x]
+                rationale: {da: R, en: R}
+              - id: R3
+                title: {da: R3, en: R3}
+                when: workplace.covert_monitoring
+                verdict: rejected
+                citations: [x]
+                rationale: {da: R, en: R}
+              - id: R4
+                title: {da: R4, en: R4}
+                when: tool.users_count >= params.threshold
+                verdict: approved-with-conditions
+                citations: [x]
+                rationale: {da: R, en: R}
 
-        """
+            """
 
     static let cases = """
         base:
@@ -67,7 +68,9 @@ struct PackTestRunnerTests {
         """
 
     /// Lays out `rules/p/pack.yaml` and its test files in a repository-like tree and runs them.
-    static func run(pack: String = Self.pack, tests: [String: String], runner: PackTestRunner = PackTestRunner()) throws -> PackTestReport {
+    static func run(pack: String = Self.pack, tests: [String: String], runner: PackTestRunner = PackTestRunner()) throws
+        -> PackTestReport
+    {
         try withTemporaryDirectory { root in
             try root.installRequestSchema()
             try root.write("rules/p/pack.yaml", pack)
@@ -81,7 +84,12 @@ struct PackTestRunnerTests {
         #expect(report.pack == "test")
         #expect(report.ruleCount == 4)
         #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
-        #expect(report.results.map(\.testCase.name) == ["personal data needs review", "every expectation wrong", "an input that is not a valid request", "case 4"])
+        #expect(
+            report.results.map(\.testCase.name) == [
+                "personal data needs review", "every expectation wrong", "an input that is not a valid request",
+                "case 4",
+            ]
+        )
         #expect(report.results.map(\.passed) == [true, false, false, true])
         #expect(report.failed.count == 2)
         #expect(!report.succeeded)
@@ -96,12 +104,14 @@ struct PackTestRunnerTests {
                 "not_fires: R2 fired",
                 "not_fires: the pack has no rule R8",
                 "fired: R2, R1",
-            ])
+            ]
+        )
         #expect(report.results[1].fired == ["R2", "R1"])
         #expect(
             report.results[2].failures == [
                 #"input is not a valid request: $.data.personal_data: expected boolean, found string "yes""#
-            ])
+            ]
+        )
         #expect(report.results[2].fired.isEmpty)
         #expect(report.results[1].testCase.location.line == 11)
         #expect(report.results[1].testCase.location.file.hasSuffix("rules/p/tests/cases.yaml"))
@@ -119,16 +129,24 @@ struct PackTestRunnerTests {
         #expect(request["screening_date"] == .string("2026-11-27"))
         #expect(request["request_id"] == .string("cases.yaml#1"))
         #expect(request["data"] == .object([("personal_data", .bool(true))]))
-        #expect(report.results[3].testCase.request["data"] == .object([("personal_data", .bool(false))]), "the input overrides the base")
+        #expect(
+            report.results[3].testCase.request["data"] == .object([("personal_data", .bool(false))]),
+            "the input overrides the base"
+        )
         #expect(report.results[3].testCase.request["tool"] == .object([("users_count", .int(4))]))
     }
 
     @Test func theDefaultScreeningDateCanBeChangedAndACaseCanSetItsOwn() throws {
         var runner = PackTestRunner()
         runner.defaultScreeningDate = "2027-12-02"
-        let tests = "cases:\n  - input: {}\n    expect: {verdict: approved}\n  - input: {screening_date: '2026-01-01'}\n    expect: {verdict: approved}\n"
+        let tests =
+            "cases:\n  - input: {}\n    expect: {verdict: approved}\n  - input: {screening_date: '2026-01-01'}\n    expect: {verdict: approved}\n"
         let report = try Self.run(tests: ["dates.yaml": tests], runner: runner)
-        #expect(report.results.map { $0.testCase.request["screening_date"] } == [.string("2027-12-02"), .string("2026-01-01")])
+        #expect(
+            report.results.map { $0.testCase.request["screening_date"] } == [
+                .string("2027-12-02"), .string("2026-01-01"),
+            ]
+        )
     }
 
     @Test func aTestFileMayOverrideParameters() throws {
@@ -150,13 +168,19 @@ struct PackTestRunnerTests {
         let report = try Self.run(tests: ["a-override.yaml": withOverride, "b-default.yaml": without])
         #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
         #expect(report.results.map(\.passed) == [true, true], "\(report.results.map(\.failures))")
-        #expect(report.results.map(\.testCase.name) == ["four users meet the lowered threshold", "four users stay under the default threshold"], "files in name order")
+        #expect(
+            report.results.map(\.testCase.name) == [
+                "four users meet the lowered threshold", "four users stay under the default threshold",
+            ],
+            "files in name order"
+        )
         #expect(report.succeeded)
         #expect(report.uncoveredRules == ["R1", "R2", "R3"])
     }
 
     @Test func aBadParameterOverrideInATestFileIsReportedAndItsCasesSkipped() throws {
-        let tests = "parameters: {threshold: many, thresold: 3}\ncases:\n  - input: {}\n    expect: {verdict: approved}\n"
+        let tests =
+            "parameters: {threshold: many, thresold: 3}\ncases:\n  - input: {}\n    expect: {verdict: approved}\n"
         let report = try Self.run(tests: ["bad.yaml": tests])
         #expect(report.results.isEmpty)
         #expect(!report.succeeded)
@@ -182,7 +206,12 @@ struct PackTestRunnerTests {
 
             """
         let report = try Self.run(tests: ["broken.yaml": tests])
-        #expect(Set(report.diagnostics.summary) == ["2:5 missing-field error", "6:23 invalid-value error", "8:5 unknown-key error", "10:1 unknown-key error"])
+        #expect(
+            Set(report.diagnostics.summary) == [
+                "2:5 missing-field error", "6:23 invalid-value error", "8:5 unknown-key error",
+                "10:1 unknown-key error",
+            ]
+        )
         #expect(!report.succeeded)
     }
 
@@ -204,7 +233,9 @@ struct PackTestRunnerTests {
     }
 
     @Test func onlyYAMLFilesAreTestFiles() throws {
-        let report = try Self.run(tests: ["notes.txt": "not yaml: [", "more.yml": "cases:\n  - input: {}\n    expect: {verdict: approved}\n"])
+        let report = try Self.run(tests: [
+            "notes.txt": "not yaml: [", "more.yml": "cases:\n  - input: {}\n    expect: {verdict: approved}\n",
+        ])
         #expect(report.results.count == 1)
         #expect(report.succeeded)
     }

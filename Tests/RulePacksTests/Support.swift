@@ -43,7 +43,9 @@ let packHeader = """
 
 /// A rule in YAML (7 lines) whose `when` is a literal block, so any expression text can be used unescaped.
 func ruleYAML(_ id: String, when expression: String, verdict: String = "rejected", extra: String = "") -> String {
-    let body = expression.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(separator: "\n")
+    let body = expression.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(
+        separator: "\n"
+    )
     return """
           - id: \(id)
             title: {da: \(id), en: \(id)}
@@ -59,7 +61,9 @@ func ruleYAML(_ id: String, when expression: String, verdict: String = "rejected
 /// Reads and compiles pack YAML. Returns every diagnostic (reader, compiler, warnings) in file order, and the
 /// pack when there was no error.
 func check(
-    _ yaml: String, schema: SchemaNode = Repository.requestSchema, overrides: [String: Located<JSONValue>] = [:],
+    _ yaml: String,
+    schema: SchemaNode = Repository.requestSchema,
+    overrides: [String: Located<JSONValue>] = [:],
     file: String = "pack.yaml"
 ) -> (pack: CompiledPack?, diagnostics: [RuleDiagnostic]) {
     let (syntax, _, structural) = PackReader.read(yaml: yaml, file: file)
@@ -74,7 +78,9 @@ func check(
 
 /// Compiles pack YAML that must be free of errors.
 func compile(
-    _ yaml: String, schema: SchemaNode = Repository.requestSchema, overrides: [String: Located<JSONValue>] = [:]
+    _ yaml: String,
+    schema: SchemaNode = Repository.requestSchema,
+    overrides: [String: Located<JSONValue>] = [:]
 ) throws -> CompiledPack {
     let (pack, diagnostics) = check(yaml, schema: schema, overrides: overrides)
     let errors = diagnostics.filter { $0.severity == .error }

@@ -7,7 +7,8 @@ struct JSONParserTests {
 
     @Test func parsesEveryKindOfValueAndKeepsKeyOrder() throws {
         let value = try JSONParser().parse(
-            #"{"z": null, "b": true, "a": false, "n": -12, "d": 1.5e2, "s": "x", "l": [1, [], {}], "o": {"k": "v"}}"#)
+            #"{"z": null, "b": true, "a": false, "n": -12, "d": 1.5e2, "s": "x", "l": [1, [], {}], "o": {"k": "v"}}"#
+        )
         guard case .object(let members) = value else {
             Issue.record("expected an object, got \(value)")
             return

@@ -105,7 +105,10 @@ struct JSONWriterTests {
     @Test func writesIntegersExactly() {
         #expect(JSONWriter.string(.int(0)) == "0")
         #expect(JSONWriter.string(.int(-7)) == "-7")
-        #expect(JSONWriter.string(.array([.int(Int64.max), .int(Int64.min)])) == "[9223372036854775807,-9223372036854775808]")
+        #expect(
+            JSONWriter.string(.array([.int(Int64.max), .int(Int64.min)]))
+                == "[9223372036854775807,-9223372036854775808]"
+        )
     }
 }
 
@@ -153,7 +156,10 @@ struct JSONValueTests {
             Issue.record("expected an object")
             return
         }
-        #expect(members.map(\.0) == ["schema_version", "data", "tool"], "new keys go last; existing keys keep their place")
+        #expect(
+            members.map(\.0) == ["schema_version", "data", "tool"],
+            "new keys go last; existing keys keep their place"
+        )
         #expect(merged["data"]?["personal_data"] == .bool(true))
         #expect(merged["data"]?["data_subjects"] == .array([.string("children")]), "lists are replaced, not appended")
         #expect(merged["tool"]?["name"] == .string("X"))

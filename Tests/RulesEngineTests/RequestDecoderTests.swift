@@ -45,7 +45,10 @@ struct RequestDecoderTests {
 
     @Test func aPartialSectionKeepsDefaultsForTheRest() throws {
         let request = try decodeRequest(
-            requestJSON(#""tool": {"name": "Journalassistent", "users_count": 200}, "ai": {"transparency": {"output_machine_marked": true}}"#))
+            requestJSON(
+                #""tool": {"name": "Journalassistent", "users_count": 200}, "ai": {"transparency": {"output_machine_marked": true}}"#
+            )
+        )
         #expect(request.value(at: "tool.name") == .string("Journalassistent"))
         #expect(request.value(at: "tool.users_count") == .int(200))
         #expect(request.value(at: "tool.vendor") == .null)
@@ -56,7 +59,9 @@ struct RequestDecoderTests {
     }
 
     @Test func aNullableObjectGivenAsEmptyTakesItsFieldDefaults() throws {
-        let request = try decodeRequest(requestJSON(#""ai": {"emotion_recognition": {}, "synthetic_content": {"types": ["text"]}}"#))
+        let request = try decodeRequest(
+            requestJSON(#""ai": {"emotion_recognition": {}, "synthetic_content": {"types": ["text"]}}"#)
+        )
         #expect(request.value(at: "ai.emotion_recognition.subjects") == .null)
         #expect(request.value(at: "ai.emotion_recognition.based_on_biometric_data") == .null)
         #expect(request.value(at: "ai.synthetic_content.types") == .list([.string("text")]))
@@ -66,7 +71,10 @@ struct RequestDecoderTests {
 
     @Test func nullIsAcceptedWhereTheSchemaAllowsIt() throws {
         let request = try decodeRequest(
-            requestJSON(#""planned_go_live": null, "tool": {"name": null}, "ai": {"emotion_recognition": null, "gpai_systemic_risk_model": null}, "hosting": {"transfer_mechanism": null}"#))
+            requestJSON(
+                #""planned_go_live": null, "tool": {"name": null}, "ai": {"emotion_recognition": null, "gpai_systemic_risk_model": null}, "hosting": {"transfer_mechanism": null}"#
+            )
+        )
         #expect(request.value(at: "planned_go_live") == .null)
         #expect(request.value(at: "tool.name") == .null)
         #expect(request.value(at: "hosting.transfer_mechanism") == .null)
@@ -88,7 +96,10 @@ struct RequestDecoderTests {
         #expect(fromBytes.schema === Repository.requestSchema)
     }
 
-    @Test(arguments: Repository.exampleFiles("requests").map { "requests/" + $0 } + Repository.exampleFiles("minimal").map { "minimal/" + $0 })
+    @Test(
+        arguments: Repository.exampleFiles("requests").map { "requests/" + $0 }
+            + Repository.exampleFiles("minimal").map { "minimal/" + $0 }
+    )
     func everyExampleRequestIsValid(file: String) throws {
         _ = try decodeRequest(try Repository.text("examples/" + file))
     }
@@ -146,12 +157,21 @@ struct RequestDecoderTests {
         (#""tool": {"users_count": 1.0}"#, "$.tool.users_count", "expected integer, found number 1.0"),
         (#""tool": {"users_count": 1e2}"#, "$.tool.users_count", "expected integer, found number 100.0"),
         (#""tool": {"users_count": "3"}"#, "$.tool.users_count", "expected integer, found string \"3\""),
-        (#""ai": {"capabilities": "summarisation"}"#, "$.ai.capabilities", "expected list of enum, found string \"summarisation\""),
+        (
+            #""ai": {"capabilities": "summarisation"}"#, "$.ai.capabilities",
+            "expected list of enum, found string \"summarisation\""
+        ),
         (#""ai": {"emotion_recognition": []}"#, "$.ai.emotion_recognition", "expected object|null, found array "),
-        (#""ai": {"gpai_systemic_risk_model": "false"}"#, "$.ai.gpai_systemic_risk_model", "expected boolean|null, found string \"false\""),
+        (
+            #""ai": {"gpai_systemic_risk_model": "false"}"#, "$.ai.gpai_systemic_risk_model",
+            "expected boolean|null, found string \"false\""
+        ),
         (#""data": null"#, "$.data", "null is not allowed here (expected object)"),
         (#""tool": {"name": 7}"#, "$.tool.name", "expected string|null, found integer 7"),
-        (#""workplace": {"control_measure_notice_weeks": 6.5}"#, "$.workplace.control_measure_notice_weeks", "expected integer|null, found number 6.5"),
+        (
+            #""workplace": {"control_measure_notice_weeks": 6.5}"#, "$.workplace.control_measure_notice_weeks",
+            "expected integer|null, found number 6.5"
+        ),
     ])
     func nothingIsCoerced(members: String, path: String, message: String) {
         let errors = validationErrors(requestJSON(members))
@@ -163,7 +183,9 @@ struct RequestDecoderTests {
 
     @Test func aNumberFieldTakesIntegersAndDecimalsButNeverBooleansOrText() throws {
         let schema = try SchemaLoader.load(
-            json: #"{"type": "object", "additionalProperties": false, "required": ["n"], "properties": {"n": {"type": "number", "minimum": 0, "maximum": 10}}}"#)
+            json:
+                #"{"type": "object", "additionalProperties": false, "required": ["n"], "properties": {"n": {"type": "number", "minimum": 0, "maximum": 10}}}"#
+        )
         let decoder = RequestDecoder(schema: schema)
         #expect(try decoder.decode(json: #"{"n": 1}"#).root == .object([.number(1)]))
         #expect(try decoder.decode(json: #"{"n": 2.5}"#).root == .object([.number(2.5)]))
@@ -178,15 +200,24 @@ struct RequestDecoderTests {
 
     @Test func misspelledEnumValuesNameTheirPathAndSuggestAValue() {
         let errors = validationErrors(
-            requestJSON(#""data": {"special_categories": ["health", "helth"]}, "ai": {"emotion_recognition": {"purpose": "medicl"}}"#))
+            requestJSON(
+                #""data": {"special_categories": ["health", "helth"]}, "ai": {"emotion_recognition": {"purpose": "medicl"}}"#
+            )
+        )
         #expect(errors.map(\.code) == [.notInEnum, .notInEnum])
         #expect(errors.map(\.path) == ["$.data.special_categories[1]", "$.ai.emotion_recognition.purpose"])
-        #expect(errors.first?.message.hasSuffix(#" — did you mean "health"?"#) == true, "\(errors.first?.message ?? "")")
+        #expect(
+            errors.first?.message.hasSuffix(#" — did you mean "health"?"#) == true,
+            "\(errors.first?.message ?? "")"
+        )
         #expect(errors.first?.message.hasPrefix(#""helth" is not one of "health", "trade_union_membership""#) == true)
         #expect(errors.last?.message.hasSuffix(#" — did you mean "medical"?"#) == true)
     }
 
-    @Test(arguments: ["2026-02-30", "2026-13-01", "2026-00-10", "2026-04-31", "2100-02-29", "2026-02-29", "2026-1-01", "27-11-2026", "2026-11-27T00:00:00", "2026/11/27", "", "２０２６-11-27"])
+    @Test(arguments: [
+        "2026-02-30", "2026-13-01", "2026-00-10", "2026-04-31", "2100-02-29", "2026-02-29", "2026-1-01", "27-11-2026",
+        "2026-11-27T00:00:00", "2026/11/27", "", "２０２６-11-27",
+    ])
     func malformedDatesAreRejected(date: String) {
         let errors = validationErrors(requestJSON(screeningDate: date))
         #expect(errors.map(\.code) == [.malformedDate])
@@ -222,11 +253,15 @@ struct RequestDecoderTests {
         (#""tool": {"vendor_country": "D"}"#, "$.tool.vendor_country", "text shorter than 2 characters"),
         (#""tool": {"vendor_country": "DNK"}"#, "$.tool.vendor_country", "text longer than 2 characters"),
         (#""tool": {"users_count": -1}"#, "$.tool.users_count", "-1 is below the minimum 0"),
-        (#""workplace": {"control_measure_notice_weeks": 105}"#, "$.workplace.control_measure_notice_weeks", "105 is above the maximum 104"),
+        (
+            #""workplace": {"control_measure_notice_weeks": 105}"#, "$.workplace.control_measure_notice_weeks",
+            "105 is above the maximum 104"
+        ),
         (#""data": {"data_subjects": ["citizens", "citizens"]}"#, "$.data.data_subjects", "elements must be unique"),
     ])
     func limitsOfTheSchemaAreEnforced(members: String, path: String, message: String) {
-        let json = members.hasPrefix(#""request_id""#)
+        let json =
+            members.hasPrefix(#""request_id""#)
             ? #"{"schema_version": "1.0", \#(members), "screening_date": "2026-11-27"}"# : requestJSON(members)
         let errors = validationErrors(json)
         #expect(errors.map(\.code) == [.outOfRange])
@@ -259,12 +294,14 @@ struct RequestDecoderTests {
             errors.map(\.path) == [
                 "$.request_id", "$.schema_version", "$.tool.users_count", "$.tool.nam", "$.ai.capabilities[1]",
                 "$.ai.profiling", "$.data.personal_data", "$.screening_date", "$.extra",
-            ])
+            ]
+        )
         #expect(
             errors.map(\.code) == [
                 .outOfRange, .wrongVersion, .outOfRange, .unknownField, .notInEnum, .wrongType, .wrongType,
                 .malformedDate, .unknownField,
-            ])
+            ]
+        )
         #expect(errors[3].message == "unknown field 'nam' — did you mean 'name'?")
         let error = RequestValidationError(errors: errors)
         #expect(error.description.split(separator: "\n").count == errors.count)

@@ -6,7 +6,8 @@ struct SchemaLoaderTests {
     /// An object schema with the given properties (JSON text of the `properties` members).
     static func object(_ properties: String, required: [String] = [], extra: String = "") -> String {
         let list = required.map { "\"\($0)\"" }.joined(separator: ", ")
-        return #"{"type": "object", "additionalProperties": false, "required": [\#(list)], "properties": {\#(properties)}\#(extra)}"#
+        return
+            #"{"type": "object", "additionalProperties": false, "required": [\#(list)], "properties": {\#(properties)}\#(extra)}"#
     }
 
     static func loadError(_ text: String) -> SchemaError? {
@@ -23,7 +24,8 @@ struct SchemaLoaderTests {
             shape.names == [
                 "schema_version", "request_id", "screening_date", "planned_go_live", "requester", "tool", "ai", "data",
                 "hosting", "workplace", "governance",
-            ])
+            ]
+        )
         #expect(shape.required == ["schema_version", "request_id", "screening_date"])
         #expect(schema.nullable == false)
         let goLive = try #require(shape.property(named: "planned_go_live"))
@@ -46,7 +48,9 @@ struct SchemaLoaderTests {
         let node = try SchemaLoader.load(
             json: Self.object(
                 #""a": {"type": "integer", "minimum": 0, "maximum": 9, "default": 3}, "b": {"type": "string"}"#,
-                required: ["b"]))
+                required: ["b"]
+            )
+        )
         guard case .object(let shape) = node.kind else {
             Issue.record("expected an object")
             return
@@ -63,7 +67,9 @@ struct SchemaLoaderTests {
         #expect(maximum == 9)
     }
 
-    @Test(arguments: ["pattern", "$ref", "oneOf", "anyOf", "allOf", "if", "format_", "exclusiveMinimum", "patternProperties"])
+    @Test(arguments: [
+        "pattern", "$ref", "oneOf", "anyOf", "allOf", "if", "format_", "exclusiveMinimum", "patternProperties",
+    ])
     func rejectsUnsupportedKeywords(keyword: String) {
         let error = Self.loadError(Self.object(#""x": {"type": "string", "default": "", "\#(keyword)": "a"}"#))
         #expect(error?.path == "#/properties/x")
@@ -100,7 +106,9 @@ struct SchemaLoaderTests {
         _ = try SchemaLoader.load(
             json: Self.object(
                 #""r": {"type": "boolean"}, "n": {"type": ["boolean", "null"]}, "o": {"type": "object", "additionalProperties": false, "properties": {}}"#,
-                required: ["r"]))
+                required: ["r"]
+            )
+        )
     }
 
     @Test func requiredMustNameAProperty() {
@@ -120,8 +128,14 @@ struct SchemaLoaderTests {
         (#"{"type": "string", "maxLength": 2, "default": "abc"}"#, "text longer than 2 characters"),
         (#"{"type": "array", "items": {"type": "string", "enum": ["a"]}, "default": ["b"]}"#, "not one of"),
         (#"{"type": "array", "items": {"type": "string"}, "default": "a"}"#, "expected list of string, found string"),
-        (#"{"type": "object", "additionalProperties": false, "properties": {"k": {"type": "boolean", "default": false}}, "default": {"k": 1}}"#, "expected boolean, found integer"),
-        (#"{"type": "object", "additionalProperties": false, "properties": {}, "default": {"unknown": 1}}"#, "unknown field 'unknown'"),
+        (
+            #"{"type": "object", "additionalProperties": false, "properties": {"k": {"type": "boolean", "default": false}}, "default": {"k": 1}}"#,
+            "expected boolean, found integer"
+        ),
+        (
+            #"{"type": "object", "additionalProperties": false, "properties": {}, "default": {"unknown": 1}}"#,
+            "unknown field 'unknown'"
+        ),
     ])
     func rejectsDefaultsThatDoNotMatchTheirSchema(property: String, fragment: String) {
         let error = Self.loadError(Self.object(#""p": \#(property)"#))
@@ -134,8 +148,12 @@ struct SchemaLoaderTests {
         let node = try SchemaLoader.load(
             json: Self.object(
                 #""d": {"type": "string", "format": "date", "default": "2024-02-29"}, "l": {"type": "array", "items": {"type": "integer"}, "default": [1, 2]}, "n": {"type": "number", "default": 2}"#
-            ))
-        guard case .object(let shape) = node.kind else { return }
+            )
+        )
+        guard case .object(let shape) = node.kind else {
+            Issue.record("expected an object schema")
+            return
+        }
         #expect(shape.nodes[0].defaultValue == .date(Day(year: 2024, month: 2, day: 29)))
         #expect(shape.nodes[1].defaultValue == .list([.int(1), .int(2)]))
         #expect(shape.nodes[2].defaultValue == .number(2))
@@ -143,7 +161,8 @@ struct SchemaLoaderTests {
 
     @Test func nullableEnumsMayListNull() throws {
         let node = try SchemaLoader.load(
-            json: Self.object(#""e": {"type": ["string", "null"], "enum": ["a", "b", null], "default": null}"#))
+            json: Self.object(#""e": {"type": ["string", "null"], "enum": ["a", "b", null], "default": null}"#)
+        )
         guard case .object(let shape) = node.kind, case .string(let values, _, _, _, _) = shape.nodes[0].kind else {
             Issue.record("expected an enum property")
             return
@@ -177,7 +196,10 @@ struct SchemaLoaderTests {
         (#"{"type": "string", "const": 1, "default": "a"}"#, "#/properties/p"),
         (#"{"type": "integer", "minimum": 0.5, "default": 1}"#, "#/properties/p/minimum"),
         (#"{"type": "array", "default": []}"#, "#/properties/p"),
-        (#"{"type": "object", "additionalProperties": false, "properties": [], "default": {}}"#, "#/properties/p/properties"),
+        (
+            #"{"type": "object", "additionalProperties": false, "properties": [], "default": {}}"#,
+            "#/properties/p/properties"
+        ),
         (#""just text""#, "#/properties/p"),
     ])
     func rejectsMalformedSchemas(property: String, path: String) {
@@ -195,10 +217,17 @@ struct SchemaLoaderTests {
         let node = try SchemaLoader.load(
             json: Self.object(
                 #""b": {"type": "boolean", "default": false}, "i": {"type": ["integer", "null"], "default": null}, "n": {"type": "number", "default": 0}, "s": {"type": "string", "default": ""}, "e": {"type": "string", "enum": ["x"], "default": "x"}, "d": {"type": "string", "format": "date", "default": "2026-01-01"}, "l": {"type": "array", "items": {"type": "string", "format": "date"}, "default": []}"#
-            ))
-        guard case .object(let shape) = node.kind else { return }
+            )
+        )
+        guard case .object(let shape) = node.kind else {
+            Issue.record("expected an object schema")
+            return
+        }
         #expect(
-            shape.nodes.map(\.typeName) == ["boolean", "integer|null", "number", "string", "enum", "date", "list of date"])
+            shape.nodes.map(\.typeName) == [
+                "boolean", "integer|null", "number", "string", "enum", "date", "list of date",
+            ]
+        )
         #expect(node.typeName == "object")
     }
 

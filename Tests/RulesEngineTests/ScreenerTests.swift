@@ -5,7 +5,9 @@ import Testing
 struct ScreenerTests {
     /// A pack with one rule per (id, when, verdict, conditions).
     static func pack(
-        _ id: String, _ rules: [(String, String, String, [Condition])], schema: SchemaNode = Repository.requestSchema
+        _ id: String,
+        _ rules: [(String, String, String, [Condition])],
+        schema: SchemaNode = Repository.requestSchema
     ) throws -> CompiledPack {
         var builder = PackBuilder(id: id)
         for (ruleID, when, verdict, conditions) in rules {
@@ -48,7 +50,9 @@ struct ScreenerTests {
 
     @Test func anInvalidRequestIsRejectedBeforeScreening() throws {
         let screener = Screener(packs: [try Self.pack("a", [("A-1", "ai.profiling", "rejected", [])])])
-        let error = #expect(throws: RequestValidationError.self) { try screener.screen(json: requestJSON(#""ai": {"profiling": "yes"}"#)) }
+        let error = #expect(throws: RequestValidationError.self) {
+            try screener.screen(json: requestJSON(#""ai": {"profiling": "yes"}"#))
+        }
         #expect(error?.errors.map(\.path) == ["$.ai.profiling"])
     }
 
@@ -69,7 +73,8 @@ struct ScreenerTests {
     @Test func aMissingRequiredPackMakesTheScreeningNeedsReview() throws {
         let screener = Screener(
             packs: [try Self.pack("workplace", [("W-1", "ai.profiling", "rejected", [])])],
-            required: ["ai-act", "gdpr", "workplace"])
+            required: ["ai-act", "gdpr", "workplace"]
+        )
         let result = try screener.screen(json: requestJSON())
         #expect(result.packs.map(\.verdict) == [.approved])
         #expect(result.verdict == .needsReview)
@@ -96,14 +101,31 @@ struct ScreenerTests {
 
     @Test func aPackVerdictWithAnErrorIsNeverApproved() {
         let lying = PackVerdict(
-            pack: "gdpr", version: "1", digest: "", verdict: .approved, outputs: [], findings: [], errors: ["partial"],
-            screeningDate: nil)
+            pack: "gdpr",
+            version: "1",
+            digest: "",
+            verdict: .approved,
+            outputs: [],
+            findings: [],
+            errors: ["partial"],
+            screeningDate: nil
+        )
         let result = ScreeningResult(requestID: "r", packs: [lying], required: ["gdpr"])
         #expect(result.verdict == .needsReview)
         let worse = PackVerdict(
-            pack: "ai-act", version: "1", digest: "", verdict: .rejected, outputs: [], findings: [], errors: [],
-            screeningDate: nil)
-        #expect(ScreeningResult(requestID: "r", packs: [lying, worse]).verdict == .rejected, "an error never lowers a verdict")
+            pack: "ai-act",
+            version: "1",
+            digest: "",
+            verdict: .rejected,
+            outputs: [],
+            findings: [],
+            errors: [],
+            screeningDate: nil
+        )
+        #expect(
+            ScreeningResult(requestID: "r", packs: [lying, worse]).verdict == .rejected,
+            "an error never lowers a verdict"
+        )
     }
 
     @Test func aPackReadingAnotherSchemaDecodesTheRequestItself() throws {
@@ -121,7 +143,9 @@ struct ScreenerTests {
 
     @Test func aRequestThatDoesNotFitAPacksSchemaFailsThatPackClosed() throws {
         let narrow = try SchemaLoader.load(
-            json: #"{"type": "object", "additionalProperties": false, "required": ["x"], "properties": {"x": {"type": "boolean"}}}"#)
+            json:
+                #"{"type": "object", "additionalProperties": false, "required": ["x"], "properties": {"x": {"type": "boolean"}}}"#
+        )
         let screener = Screener(packs: [
             try Self.pack("a", [("A-1", "ai.profiling", "rejected", [])]),
             try Self.pack("narrow", [("N-1", "x", "rejected", [])], schema: narrow),
@@ -163,11 +187,17 @@ struct ScreenerTests {
         let inform = condition("Inform the MED committee", key: "med-inform")
         let informAgain = condition("Tell MED before the decision", key: "med-inform")
         let screener = Screener(packs: [
-            try Self.pack("workplace", [("W-1", "workplace.monitors_employees", "approved-with-conditions", [informAgain])]),
-            try Self.pack("gdpr", [
-                ("G-1", "data.personal_data", "approved-with-conditions", [inform, condition("Update the ROPA")]),
-                ("G-2", "workplace.monitors_employees", "approved-with-conditions", [condition("Update the ROPA")]),
-            ]),
+            try Self.pack(
+                "workplace",
+                [("W-1", "workplace.monitors_employees", "approved-with-conditions", [informAgain])]
+            ),
+            try Self.pack(
+                "gdpr",
+                [
+                    ("G-1", "data.personal_data", "approved-with-conditions", [inform, condition("Update the ROPA")]),
+                    ("G-2", "workplace.monitors_employees", "approved-with-conditions", [condition("Update the ROPA")]),
+                ]
+            ),
             try Self.pack("ai-act", [("A-1", "ai.profiling", "rejected", [condition("Never shown")])]),
         ])
         let result = try screener.screen(json: Self.monitoring)
@@ -179,10 +209,19 @@ struct ScreenerTests {
 
     @Test func conditionsWithoutKeyMergeOnlyOnIdenticalEnglishText() throws {
         let screener = Screener(packs: [
-            try Self.pack("a", [("A-1", "data.personal_data", "approved-with-conditions", [condition("Train the staff")])]),
-            try Self.pack("b", [
-                ("B-1", "data.personal_data", "approved-with-conditions", [condition("Train the staff"), condition("Train the staff.")])
-            ]),
+            try Self.pack(
+                "a",
+                [("A-1", "data.personal_data", "approved-with-conditions", [condition("Train the staff")])]
+            ),
+            try Self.pack(
+                "b",
+                [
+                    (
+                        "B-1", "data.personal_data", "approved-with-conditions",
+                        [condition("Train the staff"), condition("Train the staff.")]
+                    )
+                ]
+            ),
         ])
         let result = try screener.screen(json: Self.monitoring)
         #expect(result.conditions.map(\.condition.text.en) == ["Train the staff", "Train the staff."])
@@ -195,11 +234,18 @@ struct ScreenerTests {
             condition("Train the staff", appliesFrom: "2026-11-27"),
             condition("Inform MED"),
         ]
-        let screener = Screener(packs: [try Self.pack("a", [("A-1", "data.personal_data", "approved-with-conditions", conditions)])])
+        let screener = Screener(packs: [
+            try Self.pack("a", [("A-1", "data.personal_data", "approved-with-conditions", conditions)])
+        ])
 
         func statuses(_ date: String) throws -> [String] {
-            let result = try screener.screen(json: requestJSON(#""data": {"personal_data": true}"#, screeningDate: date))
-            guard case .array(let items)? = result.json["conditions"] else { return [] }
+            let result = try screener.screen(
+                json: requestJSON(#""data": {"personal_data": true}"#, screeningDate: date)
+            )
+            guard case .array(let items)? = result.json["conditions"] else {
+                Issue.record("conditions must be a list")
+                return []
+            }
             return items.compactMap { if case .string(let s)? = $0["status"] { s } else { nil } }
         }
         #expect(try statuses("2026-11-27") == ["upcoming", "due", "due"])
@@ -213,14 +259,26 @@ struct ScreenerTests {
     // MARK: - JSON form
 
     @Test func screeningJSONHasTheDocumentedShape() throws {
-        let screener = Screener(packs: [
-            try Self.pack("b", [("B-1", "data.personal_data", "needs-review", [condition("Do a DPIA", key: "dpia", appliesFrom: "2027-01-01")])]),
-            try Self.pack("a", [("A-1", "ai.profiling", "rejected", [])]),
-        ], required: ["a", "b", "c"])
+        let screener = Screener(
+            packs: [
+                try Self.pack(
+                    "b",
+                    [
+                        (
+                            "B-1", "data.personal_data", "needs-review",
+                            [condition("Do a DPIA", key: "dpia", appliesFrom: "2027-01-01")]
+                        )
+                    ]
+                ),
+                try Self.pack("a", [("A-1", "ai.profiling", "rejected", [])]),
+            ],
+            required: ["a", "b", "c"]
+        )
         let result = try screener.screen(json: Self.monitoring)
         #expect(
             JSONWriter.string(result.json["conditions"] ?? .null)
-                == #"[{"packs":["b"],"key":"dpia","da":"da: Do a DPIA","en":"Do a DPIA","applies_from":"2027-01-01","status":"upcoming"}]"#)
+                == #"[{"packs":["b"],"key":"dpia","da":"da: Do a DPIA","en":"Do a DPIA","applies_from":"2027-01-01","status":"upcoming"}]"#
+        )
         guard case .object(let members) = result.json else {
             Issue.record("expected an object")
             return
@@ -264,15 +322,25 @@ struct VerdictTests {
 
     @Test func packVerdictJSONHasTheWireShape() {
         let verdict = PackVerdict(
-            pack: "gdpr", version: "1.2.0", digest: "sha256:ab", verdict: .approvedWithConditions,
+            pack: "gdpr",
+            version: "1.2.0",
+            digest: "sha256:ab",
+            verdict: .approvedWithConditions,
             outputs: [("dpia_required", .bool(true))],
             findings: [
                 Finding(
-                    rule: "G-1", title: Bilingual(da: "T", en: "T"), verdict: .approvedWithConditions, citations: ["GDPR Art. 35"],
-                    rationale: Bilingual(da: "R", en: "R"), conditions: [condition("Do it", appliesFrom: "2027-01-01")],
-                    evidence: [("data.personal_data", .bool(true))])
+                    rule: "G-1",
+                    title: Bilingual(da: "T", en: "T"),
+                    verdict: .approvedWithConditions,
+                    citations: ["GDPR Art. 35"],
+                    rationale: Bilingual(da: "R", en: "R"),
+                    conditions: [condition("Do it", appliesFrom: "2027-01-01")],
+                    evidence: [("data.personal_data", .bool(true))]
+                )
             ],
-            errors: [], screeningDate: Day(iso: "2026-11-27"))
+            errors: [],
+            screeningDate: Day(iso: "2026-11-27")
+        )
         #expect(verdict.output("dpia_required") == .bool(true))
         #expect(verdict.output("nope") == nil)
         #expect(
@@ -291,8 +359,10 @@ struct ExpressionSourceTests {
 
     @Test func locatesOffsetsAcrossSegments() {
         let source = ExpressionSource(
-            "a &&\n  b", file: "p.yaml",
-            segments: [.init(offset: 0, line: 3, column: 7), .init(offset: 5, line: 4, column: 7)])
+            "a &&\n  b",
+            file: "p.yaml",
+            segments: [.init(offset: 0, line: 3, column: 7), .init(offset: 5, line: 4, column: 7)]
+        )
         #expect(source.locate(0).description == "p.yaml:3:7")
         #expect(source.locate(2).description == "p.yaml:3:9")
         #expect(source.locate(7).description == "p.yaml:4:9")
@@ -300,10 +370,22 @@ struct ExpressionSourceTests {
 
     @Test func diagnosticsPrintLikeACompiler() {
         let diagnostic = RuleDiagnostic(
-            .error, .unknownField, "unknown field 'x'", at: SourceLocation(file: "rules/gdpr/pack.yaml", line: 41, column: 17))
+            .error,
+            .unknownField,
+            "unknown field 'x'",
+            at: SourceLocation(file: "rules/gdpr/pack.yaml", line: 41, column: 17)
+        )
         #expect(diagnostic.description == "rules/gdpr/pack.yaml:41:17: error: [unknown-field] unknown field 'x'")
-        let warning = RuleDiagnostic(.warning, .unusedDefinition, "unused", at: SourceLocation(file: "f", line: 1, column: 2))
-        #expect(PackCompilationError(diagnostics: [diagnostic, warning]).description == "\(diagnostic)\nf:1:2: warning: [unused-definition] unused")
+        let warning = RuleDiagnostic(
+            .warning,
+            .unusedDefinition,
+            "unused",
+            at: SourceLocation(file: "f", line: 1, column: 2)
+        )
+        #expect(
+            PackCompilationError(diagnostics: [diagnostic, warning]).description
+                == "\(diagnostic)\nf:1:2: warning: [unused-definition] unused"
+        )
     }
 
     @Test func sourceLocationsOrderByFileLineColumn() {

@@ -100,7 +100,11 @@ struct PackBuilder {
     }
 
     mutating func output(
-        _ name: String, type: String, merge: String? = nil, values: [String]? = nil, default value: JSONValue? = nil
+        _ name: String,
+        type: String,
+        merge: String? = nil,
+        values: [String]? = nil,
+        default value: JSONValue? = nil
     ) {
         let at = next()
         var output = PackSyntax.Output(name: Located(name, at: at))
@@ -115,19 +119,31 @@ struct PackBuilder {
         let at = next()
         syntax.definitions.append(
             PackSyntax.Definition(
-                name: Located(name, at: at), expression: ExpressionSource(expression, at: at), description: nil))
+                name: Located(name, at: at),
+                expression: ExpressionSource(expression, at: at),
+                description: nil
+            )
+        )
     }
 
     mutating func parameter(_ name: String, type: String, default value: JSONValue) {
         let at = next()
         syntax.parameters.append(
             PackSyntax.Parameter(
-                name: Located(name, at: at), type: Located(type, at: at), defaultValue: Located(value, at: at),
-                description: nil))
+                name: Located(name, at: at),
+                type: Located(type, at: at),
+                defaultValue: Located(value, at: at),
+                description: nil
+            )
+        )
     }
 
     mutating func rule(
-        _ id: String, when: String, verdict: String, set: [(String, JSONValue)] = [], conditions: [Condition] = []
+        _ id: String,
+        when: String,
+        verdict: String,
+        set: [(String, JSONValue)] = [],
+        conditions: [Condition] = []
     ) {
         let at = next()
         var rule = PackSyntax.Rule(location: at)
@@ -140,9 +156,11 @@ struct PackBuilder {
         rule.rationale = Texts(da: Located("Fordi", at: at), en: Located("Because", at: at), at: at)
         rule.conditions = conditions.map { condition in
             PackSyntax.Condition(
-                location: at, key: condition.key.map { Located($0, at: at) },
+                location: at,
+                key: condition.key.map { Located($0, at: at) },
                 texts: Texts(da: Located(condition.text.da, at: at), en: Located(condition.text.en, at: at), at: at),
-                appliesFrom: condition.appliesFrom.map { Located($0.description, at: at) })
+                appliesFrom: condition.appliesFrom.map { Located($0.description, at: at) }
+            )
         }
         syntax.rules.append(rule)
     }
