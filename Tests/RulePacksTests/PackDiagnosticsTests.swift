@@ -453,6 +453,7 @@ struct PackDiagnosticsTests {
         let diagnostics = Self.diagnose(yaml, overrides: ["thresold": Located(.int(3), at: at)])
         #expect(diagnostics.map(\.location) == [at])
         #expect(diagnostics.map(\.code) == [.unknownParameter])
+        #expect(diagnostics.map(\.severity) == [.error])
         #expect(diagnostics.first?.message == "pack 'test' has no parameter 'thresold' — did you mean 'threshold'?")
     }
 
