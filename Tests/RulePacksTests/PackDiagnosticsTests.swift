@@ -555,7 +555,9 @@ struct PackDiagnosticsTests {
         #expect(Set(all.map(\.description)) == covered.union(unreachable))
     }
 
-    @Test func twoRulesWithTheSameConditionKeyAndDifferentTexts() {
+    /// Nothing produces `duplicate-condition-key`. Its likely meaning — one key for two different condition texts
+    /// in a pack, which the screening would merge into one — is pinned here until the compiler reports it.
+    @Test func aConditionKeyUsedTwiceWithDifferentTextsInOnePack() {
         let yaml = Self.oneRule(
             after: "    conditions:\n      - {key: k, da: a, en: b}\n      - {key: k, da: c, en: d}\n"
         )
