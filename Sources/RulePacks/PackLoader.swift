@@ -43,7 +43,12 @@ public struct PackLoader: Sendable {
                 continue
             }
             if !isDirectory.boolValue {
-                if path.hasSuffix("pack.yaml") { packs.append((path as NSString).deletingLastPathComponent) } else { missing.append(path) }
+                if path.hasSuffix("pack.yaml") {
+                    let folder = (path as NSString).deletingLastPathComponent
+                    packs.append(folder.isEmpty ? "." : folder)
+                } else {
+                    missing.append(path)
+                }
                 continue
             }
             if fm.fileExists(atPath: path + "/pack.yaml") {
@@ -60,7 +65,7 @@ public struct PackLoader: Sendable {
 
     /// Loads one pack directory.
     public func load(directory: String) -> LoadedPack {
-        let file = directory.hasSuffix("/") ? directory + "pack.yaml" : directory + "/pack.yaml"
+        let file = directory.isEmpty ? "pack.yaml" : directory.hasSuffix("/") ? directory + "pack.yaml" : directory + "/pack.yaml"
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             return LoadedPack(
                 directory: directory, pack: nil,
@@ -68,6 +73,10 @@ public struct PackLoader: Sendable {
         }
         let (syntax, schemaPath, structural) = PackReader.read(yaml: text, file: file)
         var diagnostics = structural
+        if structural.contains(where: { $0.code == .yamlSyntax }) || (syntax.id == nil && syntax.rules.isEmpty && !structural.isEmpty) {
+            // The YAML itself is broken: compiling what little was read would only add noise.
+            return LoadedPack(directory: directory, pack: nil, diagnostics: diagnostics)
+        }
         let schemaFile = Self.schemaFile(for: directory, named: schemaPath?.value)
         let schemaLocation = schemaPath?.location ?? SourceLocation(file: file, line: 1, column: 1)
         guard let schemaFile, let schemaData = FileManager.default.contents(atPath: schemaFile),

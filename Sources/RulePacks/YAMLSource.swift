@@ -29,6 +29,11 @@ struct YAMLSource {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
                 location = SourceLocation(file: file, line: mark.line, column: mark.column)
                 message = problem
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                location = SourceLocation(file: file, line: context.mark.line, column: context.mark.column)
+                let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+                error(.duplicateName, "\(names) appears twice in the same mapping", at: location)
+                return nil
             default: break
             }
             error(.yamlSyntax, "not valid YAML: \(message)", at: location)

@@ -418,10 +418,8 @@ struct ExpressionTests {
     @Test(arguments: ["size([, 1]) == 1", "count(, true) == 1"])
     func aCommaBeforeTheFirstElementIsASyntaxError(expression: String) {
         let (pack, diagnostics) = check(packHeader + "rules:\n" + ruleYAML("R", when: expression))
-        withKnownIssue("a comma before the first list element or call argument is skipped silently") {
-            #expect(pack == nil, "\(expression) must not compile")
-            #expect(diagnostics.map(\.code) == [.syntax])
-        }
+        #expect(pack == nil, "\(expression) must not compile")
+        #expect(diagnostics.map(\.code) == [.syntax])
     }
 
     @Test(arguments: [
@@ -443,9 +441,7 @@ struct ExpressionTests {
         let (pack, diagnostics) = check(
             packHeader + "rules:\n" + ruleYAML("R", when: #"intersects(data.data_subjects, ["childrn", "pupils"])"#)
         )
-        withKnownIssue("intersects does not check literal labels against the enum, so a typo silently never matches") {
-            #expect(pack == nil)
-            #expect(diagnostics.map(\.code) == [.unknownEnumValue])
-        }
+        #expect(pack == nil)
+        #expect(diagnostics.map(\.code) == [.unknownEnumValue])
     }
 }

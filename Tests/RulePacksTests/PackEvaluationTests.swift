@@ -277,12 +277,10 @@ struct PackEvaluationTests {
         let verdict = try evaluate(try compile(yaml), requestJSON())
         #expect(verdict.output("least") == .int(5))
         #expect(verdict.output("every") == .bool(false))
-        withKnownIssue("max and any merge the declared default with the values rules set") {
-            #expect(verdict.output("most") == .int(5))
-            #expect(verdict.output("negative") == .int(-3))
-            #expect(verdict.output("tier") == .string("low"))
-            #expect(verdict.output("some") == .bool(false))
-        }
+        #expect(verdict.output("most") == .int(5))
+        #expect(verdict.output("negative") == .int(-3))
+        #expect(verdict.output("tier") == .string("low"))
+        #expect(verdict.output("some") == .bool(false))
     }
 
     // MARK: - Computed outputs
@@ -559,8 +557,6 @@ struct PackEvaluationTests {
             diagnostics.first { $0.location == at }?.message.hasPrefix("the override of parameter '\(name)' is not a")
                 == true
         )
-        withKnownIssue("a parameter whose value is rejected is then reported as unknown where the rules use it") {
-            #expect(diagnostics.filter { $0.severity == .error }.map(\.code) == [.typeMismatch], "\(diagnostics)")
-        }
+        #expect(diagnostics.filter { $0.severity == .error }.map(\.code) == [.typeMismatch], "\(diagnostics)")
     }
 }

@@ -151,9 +151,7 @@ struct PackLoaderTests {
     @Test func anEmptyDirectoryMeansTheWorkingDirectory() {
         let loaded = PackLoader().load(directory: "")
         #expect(loaded.pack == nil)
-        withKnownIssue("load(directory: \"\") reads /pack.yaml") {
-            #expect(loaded.diagnostics.first?.location.file == "pack.yaml")
-        }
+        #expect(loaded.diagnostics.first?.location.file == "pack.yaml")
     }
 
     // MARK: - Digest

@@ -186,9 +186,7 @@ struct PackTestRunnerTests {
         #expect(!report.succeeded)
         let inTestFile = report.diagnostics.filter { $0.location.file.hasSuffix("tests/bad.yaml") }
         #expect(inTestFile.summary == ["1:25 type-mismatch error", "1:41 unknown-parameter error"])
-        withKnownIssue("a parameter whose value is rejected is then reported as unknown where the rules use it") {
-            #expect(report.diagnostics.count == inTestFile.count, "\(report.diagnostics)")
-        }
+        #expect(report.diagnostics.count == inTestFile.count, "\(report.diagnostics)")
     }
 
     @Test func problemsInTestFilesAreDiagnostics() throws {

@@ -242,8 +242,6 @@ struct SchemaLoaderTests {
         #"{"type": "string", "items": {"type": "string"}, "default": "a"}"#,
     ])
     func keywordsThatDoNotApplyToTheTypeAreRejected(property: String) {
-        withKnownIssue("SchemaLoader ignores keywords that do not fit the node's type") {
-            _ = Self.loadError(Self.object(#""p": \#(property)"#))
-        }
+        _ = Self.loadError(Self.object(#""p": \#(property)"#))
     }
 }

@@ -72,7 +72,7 @@ extension ExpressionChecker {
         return checkEnumValue(text, values, literalExpr.span)
     }
 
-    private func checkEnumValue(_ text: String, _ values: [String], _ span: Span) -> Bool {
+    func checkEnumValue(_ text: String, _ values: [String], _ span: Span) -> Bool {
         guard !values.contains(text) else { return true }
         var message = "\"\(text)\" is not a value of this field (\(values.map { "\"\($0)\"" }.joined(separator: ", ")))"
         if let near = Spelling.nearest(to: text, in: values) { message = "\"\(text)\" is not a value of this field — did you mean \"\(near)\"?" }
@@ -121,6 +121,16 @@ extension ExpressionChecker {
         for arg in args {
             guard let t = check(arg) else { return nil }
             typed.append(t)
+        }
+        if name == "intersects", typed.count == 2 {
+            for (enumSide, literalSide) in [(0, 1), (1, 0)] {
+                guard case .list(.enumeration(let values)) = typed[enumSide].type.type,
+                    case .list(let elements, _) = args[literalSide]
+                else { continue }
+                var ok = true
+                for case .literal(.string(let text), let span) in elements { ok = checkEnumValue(text, values, span) && ok }
+                if !ok { return nil }
+            }
         }
         switch function.check(typed.map(\.type)) {
         case .failure(let error):

@@ -21,6 +21,7 @@ final class ExpressionChecker {
     let schema: SchemaNode
     let functions: FunctionRegistry
     let parameters: [String: Parameter]
+    let rejectedParameters: Set<String>
     let definitionSources: [String: PackSyntax.Definition]
     private var definitionStates: [String: DefinitionState] = [:]
     private(set) var definitionNodes: [Node] = []
@@ -37,8 +38,9 @@ final class ExpressionChecker {
 
     init(
         schema: SchemaNode, functions: FunctionRegistry, parameters: [String: Parameter],
-        definitions: [String: PackSyntax.Definition]
+        definitions: [String: PackSyntax.Definition], rejectedParameters: Set<String> = []
     ) {
+        self.rejectedParameters = rejectedParameters
         self.schema = schema
         self.functions = functions
         self.parameters = parameters
@@ -214,6 +216,10 @@ final class ExpressionChecker {
             guard parts.count == 2 else {
                 report(.unknownName, "write a parameter as 'params.<name>'", span)
                 return nil
+            }
+            if rejectedParameters.contains(parts[1]) {
+                usedParameters.insert(parts[1])
+                return nil  // its declaration is already reported
             }
             guard let parameter = parameters[parts[1]] else {
                 var message = "unknown parameter 'params.\(parts[1])'"

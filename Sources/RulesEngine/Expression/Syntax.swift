@@ -283,10 +283,11 @@ struct ExpressionParser {
         try expectSymbol("(", "to start the arguments")
         var args: [Expr] = []
         if !isSymbol(")") {
-            repeat {
-                if isSymbol(",") { _ = advance() }
+            args.append(try parseNested())
+            while isSymbol(",") {
+                _ = advance()
                 args.append(try parseNested())
-            } while isSymbol(",")
+            }
         }
         let end = current.span.end
         try expectSymbol(")", "to close the arguments")
@@ -341,11 +342,12 @@ struct ExpressionParser {
             _ = advance()
             var elements: [Expr] = []
             if !isSymbol("]") {
-                repeat {
-                    if isSymbol(",") { _ = advance() }
-                    if isSymbol("]") { break }
+                elements.append(try parseNested())
+                while isSymbol(",") {
+                    _ = advance()
+                    if isSymbol("]") { break }  // a trailing comma is fine in a list
                     elements.append(try parseNested())
-                } while isSymbol(",")
+                }
             }
             let end = current.span.end
             try expectSymbol("]", "to close the list")

@@ -82,17 +82,19 @@ extension CompiledPack {
 }
 
 extension CompiledOutput {
+    /// Merges a value a fired rule sets. The declared default only stands when no fired rule sets the output;
+    /// it never takes part in merging.
     func merge(_ current: Value, _ new: Value, first: Bool) -> Value {
+        if first, merge != .union { return new }
         switch merge {
         case .any: return .bool(current.boolValue || new.boolValue)
-        case .all: return first ? new : .bool(current.boolValue && new.boolValue)
-        case .first: return first ? new : current
+        case .all: return .bool(current.boolValue && new.boolValue)
+        case .first: return current
         case .union:
             guard case .list(var items) = first ? .list([]) : current, case .list(let more) = new else { return current }
             for item in more where !items.contains(item) { items.append(item) }
             return .list(items)
         case .max, .min:
-            if first, merge == .min { return new }
             let newIsGreater: Bool
             switch type {
             case .enumeration(let values):

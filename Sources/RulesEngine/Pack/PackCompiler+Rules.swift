@@ -123,6 +123,22 @@ extension PackCompilation {
     mutating func compileRules(_ checker: ExpressionChecker, outputs: [CompiledOutput]?) -> [CompiledRule]? {
         var rules: [CompiledRule] = []
         var ok = true
+        // A condition key names one action: within a pack, every use of a key must carry the same text.
+        var keyTexts: [String: (text: Bilingual, line: Int)] = [:]
+        for rule in syntax.rules {
+            for condition in rule.conditions {
+                guard let key = condition.key else { continue }
+                let text = bilingual(condition.texts)
+                if let first = keyTexts[key.value] {
+                    if first.text != text {
+                        error(.duplicateConditionKey, "condition key '\(key.value)' is used at line \(first.line) with a different text; one key must always mean the same action", at: key.location)
+                        ok = false
+                    }
+                } else {
+                    keyTexts[key.value] = (text, key.location.line)
+                }
+            }
+        }
         var ids: [String: SourceLocation] = [:]
         for rule in syntax.rules {
             let id = rule.id?.value

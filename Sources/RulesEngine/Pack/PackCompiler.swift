@@ -35,6 +35,8 @@ struct PackCompilation {
     let schema: SchemaNode
     let functions: FunctionRegistry
     var diagnostics: [RuleDiagnostic] = []
+    /// Declared parameters whose declaration has an error: their uses are not reported again.
+    var rejectedParameters = Set<String>()
 
     init(syntax: PackSyntax, schema: SchemaNode, functions: FunctionRegistry) {
         self.syntax = syntax
@@ -58,7 +60,8 @@ struct PackCompilation {
         let definitions = collectDefinitions()
         let checker = ExpressionChecker(
             schema: schema, functions: functions,
-            parameters: parameters.reduce(into: [:]) { $0[$1.name] = $1.parameter }, definitions: definitions)
+            parameters: parameters.reduce(into: [:]) { $0[$1.name] = $1.parameter }, definitions: definitions,
+            rejectedParameters: rejectedParameters)
         let outputs = compileOutputs(checker)
         for name in syntax.definitions.map(\.name.value) where definitions[name] != nil {
             _ = checker.definition(name, referencedAt: nil)
@@ -141,20 +144,24 @@ struct PackCompilation {
             }
             guard let typeName = parameter.type else {
                 error(.missingField, "parameter '\(name)' needs a type (bool, int, number, string, date, list)", at: parameter.name.location)
+                rejectedParameters.insert(name)
                 continue
             }
             guard let type = Self.parameterType(typeName.value) else {
                 error(.invalidValue, "unknown parameter type '\(typeName.value)' (use bool, int, number, string, date or list)", at: typeName.location)
+                rejectedParameters.insert(name)
                 continue
             }
             guard let defaultValue = parameter.defaultValue else {
                 error(.missingField, "parameter '\(name)' needs a default", at: parameter.name.location)
+                rejectedParameters.insert(name)
                 continue
             }
             let chosen = overrides[name] ?? defaultValue
             guard let value = Self.value(chosen.value, as: type) else {
                 let what = overrides[name] != nil ? "the override" : "the default"
                 error(.typeMismatch, "\(what) of parameter '\(name)' is not a \(type)", at: chosen.location)
+                rejectedParameters.insert(name)
                 continue
             }
             result.append((name, ExpressionChecker.Parameter(value: value, json: chosen.value, type: TypeInfo(type))))

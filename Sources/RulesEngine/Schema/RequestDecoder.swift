@@ -184,12 +184,13 @@ public struct RequestDecoder: Sendable {
             }
             var values: [Value] = []
             values.reserveCapacity(elements.count)
+            let errorsBefore = errors.count
             for (i, element) in elements.enumerated() {
                 path.components.append(.index(i))
                 values.append(decode(element, node: items, path: &path, errors: &errors))
                 path.components.removeLast()
             }
-            if unique, !Value.allDistinct(values) {
+            if unique, errors.count == errorsBefore, !Value.allDistinct(values) {
                 errors.append(RequestError(code: .outOfRange, path: path.description, message: "elements must be unique"))
             }
             return .list(values)

@@ -35,6 +35,16 @@ public enum SchemaLoader {
             throw SchemaError(path: path, message: "unsupported keyword '\(key)'")
         }
         let (type, nullable) = try typeOf(json, path: path)
+        let typeKeywords: [String: Set<String>] = [
+            "string": ["enum", "const", "format", "minLength", "maxLength"],
+            "integer": ["minimum", "maximum"], "number": ["minimum", "maximum"],
+            "array": ["items", "minItems", "maxItems", "uniqueItems"],
+            "object": ["properties", "required", "additionalProperties"], "boolean": [],
+        ]
+        let allTyped = typeKeywords.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        for (key, _) in members where allTyped.contains(key) && !(typeKeywords[type]?.contains(key) ?? false) {
+            throw SchemaError(path: path, message: "'\(key)' does not apply to type '\(type)'")
+        }
         let description = json["description"].flatMap { if case .string(let s) = $0 { s } else { nil } }
         let kind: SchemaNode.Kind
         switch type {
@@ -102,7 +112,10 @@ public enum SchemaLoader {
                 guard case .array(let items) = list else {
                     throw SchemaError(path: path + "/required", message: "required must be a list")
                 }
-                for case .string(let name) in items {
+                for item in items {
+                    guard case .string(let name) = item else {
+                        throw SchemaError(path: path + "/required", message: "required must list property names")
+                    }
                     guard names.contains(name) else {
                         throw SchemaError(path: path + "/required", message: "'\(name)' is not a property")
                     }
