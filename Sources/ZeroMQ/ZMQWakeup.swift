@@ -8,7 +8,7 @@ internal import Darwin
 
 /// Wakes a thread that is blocked in ``ZMQPoller/poll(timeoutMilliseconds:)`` from any other thread.
 ///
-/// A non-blocking pipe whose read end the poller watches (``ZMQPoller/add(_:)-(ZMQWakeup)``). Wakes coalesce: any
+/// A non-blocking pipe whose read end a ``ZMQPoller`` watches (`poller.add(wakeup)`). Wakes coalesce: any
 /// number of ``wake()`` calls before the next ``drain()`` leave one byte in the pipe, so it can never fill up.
 /// The owning thread calls ``drain()`` when the poll reports it readable, then looks at whatever state the wakers
 /// changed (usually through a ``ZMQCommandQueue``, which wraps this type).
