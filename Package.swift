@@ -32,10 +32,17 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         // The aiscreen wire protocol (docs/PROTOCOL.md): typed frames, pure codec.
         .target(name: "Wire"),
+        // The broker: a pure routing state machine and the thread that drives it with libzmq.
+        .target(
+            name: "Broker",
+            dependencies: ["RulesEngine", "ZeroMQ", "Wire", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // A pack worker: evaluates one pack for the broker.
+        .target(name: "Worker", dependencies: ["RulesEngine", "RulePacks", "ZeroMQ", "Wire"]),
         .executableTarget(
             name: "AIScreenCLI",
             dependencies: [
-                "RulesEngine", "RulePacks", "ZeroMQ", "Wire",
+                "RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Broker", "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -43,6 +50,9 @@ let package = Package(
         .testTarget(name: "RulePacksTests", dependencies: ["RulePacks", "RulesEngine"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "BrokerTests", dependencies: ["Broker", "RulesEngine", "Wire"]),
+        // Real processes on loopback: builds on the `aiscreen` executable.
+        .testTarget(name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire"]),
     ],
     swiftLanguageModes: [.v6]
 )
