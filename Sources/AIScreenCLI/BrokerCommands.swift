@@ -1,10 +1,113 @@
 import ArgumentParser
+import Broker
+import Foundation
+import RulePacks
+import RulesEngine
 
-// Placeholders, replaced by the broker work.
-struct BrokerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "broker", abstract: "Run the broker.")
+/// Options shared by `aiscreen broker` and `aiscreen up`.
+struct BrokerOptions: ParsableArguments {
+    @Option(name: .long, help: "Deployment config (default: config/aiscreen.yaml if present).")
+    var config: String?
+
+    @Option(name: .long, help: "Folder of rule packs (overrides the config and AISCREEN_RULES).")
+    var rules: String?
+
+    @Option(name: .long, help: "Client endpoint to bind, e.g. tcp://127.0.0.1:5555 or tcp://127.0.0.1:* (overrides config and env).")
+    var client: String?
+
+    @Option(name: .long, help: "Worker endpoint to bind.")
+    var worker: String?
+
+    @Option(name: .long, help: "Endpoint of the PUB socket for published verdicts.")
+    var publish: String?
+
+    @Option(name: .long, help: "Heartbeat interval in milliseconds.")
+    var heartbeatMs: Int?
+
+    /// The deployment config with flags applied; exits with the config's problems when it is broken.
+    func deployment() throws -> DeploymentConfig {
+        var (config, diagnostics) = DeploymentConfig.load(path: self.config)
+        for d in diagnostics { Console.error(d.description) }
+        if diagnostics.contains(where: { $0.severity == .error }) {
+            Console.error("error: fix the config problems above")
+            throw ExitCode.failure
+        }
+        if let rules { config.rules = rules }
+        if let client { config.clientEndpoint = client }
+        if let worker { config.workerEndpoint = worker }
+        if let publish { config.publishEndpoint = publish }
+        if let heartbeatMs { config.heartbeatMilliseconds = heartbeatMs }
+        return config
+    }
+
+    /// The broker and its packs: loads every pack (so a broken pack stops start-up), keeps the required ones.
+    func makeBroker(_ deployment: DeploymentConfig) throws -> (BrokerService, [CompiledPack]) {
+        let packs = try PackLoader(overrides: deployment.overrides).loadAll([deployment.rules], printWarnings: false)
+        let ids = packs.map(\.id)
+        let required = deployment.requiredPacks ?? ids
+        for id in required where !ids.contains(id) {
+            Console.error("error: screening.required_packs names '\(id)', but there is no such pack under \(deployment.rules)")
+            throw ExitCode.failure
+        }
+        guard let schema = packs.first?.schema else { throw ValidationError("no rule packs under \(deployment.rules)") }
+        var configuration = BrokerConfiguration(packs: required)
+        configuration.heartbeatMilliseconds = Int64(deployment.heartbeatMilliseconds)
+        configuration.liveness = Int64(deployment.heartbeatLiveness)
+        configuration.defaultDeadlineMilliseconds = Int64(deployment.defaultDeadlineMilliseconds)
+        configuration.maxMessageBytes = deployment.maxMessageBytes
+        configuration.maxQueuePerPack = deployment.maxQueuePerPack
+        configuration.maxInflightPerClient = deployment.maxInflightPerClient
+        configuration.completedCacheSize = deployment.completedCache
+        let endpoints = BrokerEndpoints(client: deployment.clientEndpoint, worker: deployment.workerEndpoint, publish: deployment.publishEndpoint)
+        return (try BrokerService(configuration: configuration, endpoints: endpoints, schema: schema), packs.filter { required.contains($0.id) })
+    }
 }
 
-struct Up: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the broker and the worker pools.")
+/// Runs `body` until SIGINT or SIGTERM, then calls `stop` (once) and waits for `body` to return.
+enum Signals {
+    static func run(stop: @escaping @Sendable () -> Void, _ body: () throws -> Void) throws {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let queue = DispatchQueue(label: "aiscreen.signals")
+        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
+        for source in sources {
+            source.setEventHandler(handler: stop)
+            source.resume()
+        }
+        defer { sources.forEach { $0.cancel() } }
+        try body()
+    }
+}
+
+func printEvent(_ members: [(String, JSONValue)]) {
+    FileHandle.standardOutput.write(Data((JSONWriter.string(.object(members)) + "\n").utf8))
+}
+
+struct BrokerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "broker",
+        abstract: "Run the broker: take screening requests from clients, fan them out to pack workers, answer and publish.",
+        discussion: """
+            Binds the client, worker and publish endpoints (config/aiscreen.yaml; AISCREEN_CLIENT_ENDPOINT,
+            AISCREEN_WORKER_ENDPOINT, AISCREEN_PUBLISH_ENDPOINT; or the flags) and prints one JSON line when it
+            listens: {"event":"listening","client":…,"worker":…,"publish":…}. Workers run separately
+            ('aiscreen worker'), or use 'aiscreen up'. SIGINT/SIGTERM: stop taking requests, finish those in
+            flight, exit 0. The wire protocol is docs/PROTOCOL.md.
+            """)
+
+    @OptionGroup var options: BrokerOptions
+
+    func run() async throws {
+        let deployment = try options.deployment()
+        let (broker, packs) = try options.makeBroker(deployment)
+        try Signals.run(stop: { broker.shutdown() }) {
+            try broker.run { bound in
+                printEvent([
+                    ("event", .string("listening")), ("client", .string(bound.client)), ("worker", .string(bound.worker)),
+                    ("publish", .string(bound.publish)), ("packs", .array(packs.map { .string($0.id) })),
+                ])
+            }
+        }
+        printEvent([("event", .string("stopped"))])
+    }
 }

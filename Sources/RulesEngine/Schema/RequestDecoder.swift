@@ -39,6 +39,20 @@ public struct Request: Sendable {
         return fields[i]
     }
 
+    /// The value at a path of property names, e.g. `["requester", "department"]`; nil if the schema has no
+    /// such field. A field under a null object is `.null`.
+    public func value(at path: [String]) -> Value? {
+        var node = schema
+        var value = root
+        for name in path {
+            guard case .object(let shape) = node.kind, let i = shape.property(named: name) else { return nil }
+            guard case .object(let fields) = value else { return .null }
+            value = fields[i]
+            node = shape.nodes[i]
+        }
+        return value
+    }
+
     /// The request id, or `""` when the schema has none.
     public var requestID: String {
         if case .string(let s)? = top("request_id") { return s }

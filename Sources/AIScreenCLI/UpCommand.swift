@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct Up: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the broker and the worker pools in one process.")
+}

@@ -1,0 +1,76 @@
+import RulesEngine
+import Wire
+
+extension BrokerStateMachine {
+    enum PackOutcome {
+        case success(PackVerdict)
+        case failure(ErrorCode, String)
+    }
+
+    /// Records one pack's outcome; sends PARTIALs to waiters that asked; finishes the request when complete.
+    mutating func record(_ requestID: RequestID, pack: String, _ outcome: PackOutcome) -> [Action] {
+        guard var open = pending[requestID], open.results[pack] == nil, open.failures[pack] == nil else { return [] }
+        var partial: [(String, JSONValue)] = [("request_id", .string(requestID.rawValue)), ("pack", .string(pack))]
+        switch outcome {
+        case .success(let verdict):
+            open.results[pack] = verdict
+            partial.append(("result", verdict.json))
+        case .failure(let code, let message):
+            open.failures[pack] = (code, message)
+            partial.append(("error", .object([("code", .string(code.rawValue)), ("message", .string(message))])))
+        }
+        pending[requestID] = open
+        var actions: [Action] = []
+        let body = Array(JSONWriter.string(.object(partial)).utf8)
+        for waiter in open.waiters where waiter.partials {
+            actions.append(.sendToClient(waiter.client, BrokerReply.partial(service: open.service, requestID: requestID, body: body).encode()))
+        }
+        if open.isComplete { actions += finish(requestID) }
+        return actions
+    }
+
+    /// Answers every waiter, caches the FINAL, publishes a `screen` verdict.
+    ///
+    /// For `screen`, a pack that failed (no worker, worker error, lost, deadline) is a fail-closed
+    /// `needs-review` entry with an error naming the pack. For `pack.<id>`, its failure is an ERROR reply.
+    mutating func finish(_ requestID: RequestID) -> [Action] {
+        guard let open = pending.removeValue(forKey: requestID) else { return [] }
+        for ticketID in open.tickets where tickets[ticketID]?.worker == nil { tickets[ticketID] = nil }
+        for ticketID in open.tickets { tickets[ticketID]?.request = nil }
+        for waiter in open.waiters {
+            let left = (inflightPerClient[waiter.client] ?? 1) - 1
+            inflightPerClient[waiter.client] = left > 0 ? left : nil
+        }
+        counters.requestsAnswered += 1
+        if open.service != .screen, let pack = open.packs.first, let failure = open.failures[pack] {
+            let reply = BrokerReply.error(service: open.service, requestID: requestID, code: failure.code, message: failure.message).encode()
+            return open.waiters.map { .sendToClient($0.client, reply) }
+        }
+        var verdicts = open.packs.compactMap { open.results[$0] }
+        for pack in open.packs {
+            guard let failure = open.failures[pack] else { continue }
+            verdicts.append(.failed(pack: pack, error: "\(failure.code): \(failure.message)"))
+        }
+        let result = ScreeningResult(
+            requestID: requestID.rawValue, packs: verdicts, required: open.packs, screeningDate: open.screeningDate)
+        let json = result.json
+        let reply = BrokerReply.final(service: open.service, requestID: requestID, body: Array(JSONWriter.string(json).utf8)).encode()
+        remember(requestID, Completed(service: open.service, fingerprint: open.fingerprint, reply: reply))
+        var actions = open.waiters.map { Action.sendToClient($0.client, reply) }
+        if open.service == .screen {
+            let verdict = VerdictTopic.Verdict(rawValue: result.verdict.description) ?? .needsReview
+            actions.append(.publish(topic: VerdictTopic(verdict: verdict, department: open.department).bytes, result: json))
+            counters.published += 1
+        }
+        return actions
+    }
+
+    private mutating func remember(_ requestID: RequestID, _ done: Completed) {
+        guard configuration.completedCacheSize > 0 else { return }
+        completed[requestID] = done
+        completedOrder.append(requestID)
+        while completedOrder.count > configuration.completedCacheSize, let oldest = completedOrder.popFirst() {
+            completed[oldest] = nil
+        }
+    }
+}

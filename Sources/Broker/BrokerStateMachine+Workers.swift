@@ -1,0 +1,178 @@
+public import Wire
+import RulesEngine
+
+extension BrokerStateMachine {
+    /// A message from a worker (frames after the routing identity).
+    public mutating func workerMessage(from id: PeerID, frames: [[UInt8]], now: Int64) -> [Action] {
+        let message: WorkerMessage
+        do {
+            message = try WorkerMessage.decode(frames: frames)
+        } catch {
+            if error.code == .unknownProtocol || error.code == .missingDelimiter {
+                counters.workerMalformed += 1
+                return []
+            }
+            return violation(id, "malformed message: \(error.message)", now: now)
+        }
+        if frames.reduce(0, { $0 + $1.count }) > configuration.maxMessageBytes {
+            return violation(id, "message larger than \(configuration.maxMessageBytes) bytes", now: now)
+        }
+        guard workers[id] != nil else {
+            guard case .ready(let service, let metadata) = message else {
+                if case .disconnect = message { return [] }
+                return violation(id, "send READY first", now: now)
+            }
+            return ready(id, service, metadata, now: now)
+        }
+        workers[id]?.expiresAt = now + configuration.heartbeatMilliseconds * configuration.liveness
+        switch message {
+        case .ready:
+            return violation(id, "READY sent twice", now: now)
+        case .heartbeat:
+            return []
+        case .disconnect:
+            return removeWorker(id, reason: "worker disconnected", now: now)
+        case .final(let ticketID, let body):
+            guard let worker = workers[id], worker.ticket == ticketID, let ticket = tickets[ticketID] else {
+                return violation(id, "FINAL for ticket \(ticketID), which this worker does not hold", now: now)
+            }
+            let verdict: PackVerdict
+            do {
+                let json = try JSONParser().parse(body)
+                verdict = try PackVerdict(json: json)
+            } catch {
+                return violation(id, "FINAL body is not a pack verdict: \(error)", now: now)
+            }
+            guard verdict.pack == worker.pack, verdict.version == worker.version, verdict.digest == worker.digest else {
+                return violation(id, "FINAL is for pack \(verdict.pack) \(verdict.version) \(verdict.digest), not the one it registered", now: now)
+            }
+            var actions = release(id, now: now)
+            tickets[ticketID] = nil
+            if let requestID = ticket.request { actions += record(requestID, pack: ticket.pack, .success(verdict)) }
+            return actions
+        case .error(let ticketID, let code, let text):
+            guard let worker = workers[id], worker.ticket == ticketID, let ticket = tickets[ticketID] else {
+                return violation(id, "ERROR for ticket \(ticketID), which this worker does not hold", now: now)
+            }
+            var actions = release(id, now: now)
+            tickets[ticketID] = nil
+            if let requestID = ticket.request { actions += record(requestID, pack: ticket.pack, .failure(code, text)) }
+            return actions
+        }
+    }
+
+    private mutating func ready(_ id: PeerID, _ service: ServiceName, _ metadata: [UInt8], now: Int64) -> [Action] {
+        guard let pack = service.packID, configuration.packs.contains(pack) else {
+            return violation(id, "this broker does not serve \(service)", now: now)
+        }
+        guard let json = try? JSONParser().parse(metadata), case .string(let packID)? = json["id"],
+            case .string(let version)? = json["version"], case .string(let digest)? = json["digest"]
+        else {
+            return violation(id, "READY metadata must be {\"id\",\"version\",\"digest\"}", now: now)
+        }
+        guard packID == pack else { return violation(id, "READY metadata names pack \(packID), service is \(service)", now: now) }
+        workers[id] = Worker(
+            id: id, pack: pack, version: version, digest: digest,
+            expiresAt: now + configuration.heartbeatMilliseconds * configuration.liveness, lastSentAt: now, ticket: nil)
+        idle[pack, default: []].append(id)
+        return dispatch(pack, now: now)
+    }
+
+    /// Hands waiting tickets of `pack` to idle workers, longest idle first.
+    mutating func dispatch(_ pack: String, now: Int64) -> [Action] {
+        var actions: [Action] = []
+        while var ready = idle[pack], !ready.isEmpty, let ticketID = queues[pack]?.popFirst() {
+            guard var ticket = tickets[ticketID], ticket.request != nil else { continue }
+            let workerID = ready.removeFirst()
+            idle[pack] = ready
+            ticket.worker = workerID
+            ticket.dispatches += 1
+            tickets[ticketID] = ticket
+            workers[workerID]?.ticket = ticketID
+            workers[workerID]?.lastSentAt = now
+            actions.append(.sendToWorker(workerID, BrokerToWorker.request(ticket: ticketID, body: ticket.body).encode()))
+        }
+        return actions
+    }
+
+    /// The worker finished its ticket: idle again, and maybe straight to the next one.
+    private mutating func release(_ id: PeerID, now: Int64) -> [Action] {
+        guard let worker = workers[id] else { return [] }
+        workers[id]?.ticket = nil
+        idle[worker.pack, default: []].append(id)
+        return dispatch(worker.pack, now: now)
+    }
+
+    /// DISCONNECT the worker for a protocol violation and forget it.
+    mutating func violation(_ id: PeerID, _ reason: String, now: Int64) -> [Action] {
+        counters.workerViolations += 1
+        let goodbye = Action.sendToWorker(id, BrokerToWorker.disconnect(reason: String(reason.prefix(512))).encode())
+        return [goodbye] + removeWorker(id, reason: "worker dropped: \(reason)", now: now)
+    }
+
+    /// Forgets a worker; its ticket goes to another worker of the pack once, then fails.
+    mutating func removeWorker(_ id: PeerID, reason: String, now: Int64) -> [Action] {
+        guard let worker = workers.removeValue(forKey: id) else { return [] }
+        idle[worker.pack]?.removeAll { $0 == id }
+        var actions: [Action] = []
+        if let ticketID = worker.ticket, var ticket = tickets[ticketID] {
+            ticket.worker = nil
+            if ticket.request == nil {
+                tickets[ticketID] = nil
+            } else if ticket.dispatches < 2 && hasWorkers(worker.pack) {
+                counters.ticketsRedispatched += 1
+                tickets[ticketID] = ticket
+                queues[worker.pack, default: Deque()].append(ticketID)
+            } else {
+                tickets[ticketID] = nil
+                if let requestID = ticket.request {
+                    actions += record(requestID, pack: worker.pack, .failure(.internalError, "worker lost while evaluating (\(reason))"))
+                }
+            }
+        }
+        if !hasWorkers(worker.pack) {
+            // Nobody is left to serve the waiting tickets: fail them now rather than at their deadline.
+            var waiting = queues[worker.pack] ?? Deque()
+            queues[worker.pack] = Deque()
+            while let ticketID = waiting.popFirst() {
+                guard let ticket = tickets.removeValue(forKey: ticketID), let requestID = ticket.request else { continue }
+                actions += record(requestID, pack: worker.pack, .failure(.noWorkers, "no worker left for pack \(worker.pack)"))
+            }
+        }
+        return actions + dispatch(worker.pack, now: now)
+    }
+
+    /// Heartbeats, dead workers and missed deadlines. Call at least every heartbeat interval.
+    public mutating func tick(now: Int64) -> [Action] {
+        var actions: [Action] = []
+        for (id, worker) in workers where worker.expiresAt <= now {
+            counters.workersExpired += 1
+            actions += removeWorker(id, reason: "no heartbeat for \(configuration.liveness) intervals", now: now)
+        }
+        for (id, worker) in workers where now - worker.lastSentAt >= configuration.heartbeatMilliseconds {
+            workers[id]?.lastSentAt = now
+            actions.append(.sendToWorker(id, BrokerToWorker.heartbeat.encode()))
+        }
+        for (requestID, open) in pending where open.deadlineAt <= now {
+            for pack in open.packs where open.results[pack] == nil && open.failures[pack] == nil {
+                pending[requestID]?.failures[pack] = (.deadlineExceeded, "pack \(pack) gave no verdict before the deadline")
+            }
+            for ticketID in open.tickets {
+                tickets[ticketID]?.request = nil
+                if tickets[ticketID]?.worker == nil { tickets[ticketID] = nil }
+            }
+            actions += finish(requestID)
+        }
+        return actions
+    }
+
+    /// The earliest time `tick` has work to do.
+    public func nextWakeup(now: Int64) -> Int64 {
+        var next = now + configuration.heartbeatMilliseconds
+        for worker in workers.values {
+            next = min(next, worker.expiresAt, worker.lastSentAt + configuration.heartbeatMilliseconds)
+        }
+        for open in pending.values { next = min(next, open.deadlineAt) }
+        return max(next, now)
+    }
+}

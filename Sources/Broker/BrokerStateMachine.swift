@@ -1,0 +1,245 @@
+public import RulesEngine
+public import Wire
+internal import Crypto
+
+/// A peer's ROUTER routing identity.
+public struct PeerID: Hashable, Sendable, CustomStringConvertible {
+    public var bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    public var description: String { bytes.map { String($0, radix: 16) }.joined() }
+}
+
+/// The broker's routing logic as a pure state machine (docs/PROTOCOL.md): it takes decoded-or-not frames and
+/// the time, and returns what to send. It never touches a socket or a clock, so every rule is unit-tested
+/// without libzmq; ``BrokerService`` drives it from one I/O thread.
+public struct BrokerStateMachine: Sendable {
+    /// What the I/O loop must do.
+    public enum Action: Sendable, Equatable {
+        case sendToClient(PeerID, [[UInt8]])
+        case sendToWorker(PeerID, [[UInt8]])
+        /// Publish a combined verdict: the service adds `seq`, `published_at` and `run_id`.
+        case publish(topic: [UInt8], result: JSONValue)
+    }
+
+    struct Worker {
+        var id: PeerID
+        var pack: String
+        var version: String
+        var digest: String
+        var expiresAt: Int64
+        var lastSentAt: Int64
+        var ticket: TicketID?
+    }
+
+    struct Ticket {
+        var id: TicketID
+        /// nil once the request is gone (deadline); the worker's answer is then discarded.
+        var request: RequestID?
+        var pack: String
+        var body: [UInt8]
+        var dispatches = 0
+        var worker: PeerID?
+    }
+
+    struct Waiter: Equatable {
+        var client: PeerID
+        var partials: Bool
+    }
+
+    struct Pending {
+        var requestID: RequestID
+        var service: ServiceName
+        var fingerprint: [UInt8]
+        var waiters: [Waiter]
+        var deadlineAt: Int64
+        var packs: [String]
+        var results: [String: PackVerdict] = [:]
+        var failures: [String: (code: ErrorCode, message: String)] = [:]
+        var tickets: [TicketID] = []
+        var department: String?
+        var screeningDate: Day?
+
+        var isComplete: Bool { packs.allSatisfy { results[$0] != nil || failures[$0] != nil } }
+    }
+
+    struct Completed {
+        var service: ServiceName
+        var fingerprint: [UInt8]
+        var reply: [[UInt8]]
+    }
+
+    public let configuration: BrokerConfiguration
+    let decoder: RequestDecoder
+    var workers: [PeerID: Worker] = [:]
+    /// Idle workers per pack, longest idle first.
+    var idle: [String: [PeerID]] = [:]
+    var queues: [String: Deque<TicketID>] = [:]
+    var tickets: [TicketID: Ticket] = [:]
+    var pending: [RequestID: Pending] = [:]
+    var completed: [RequestID: Completed] = [:]
+    var completedOrder = Deque<RequestID>()
+    var inflightPerClient: [PeerID: Int] = [:]
+    var nextTicket: UInt64 = 0
+    public private(set) var isShuttingDown = false
+    public internal(set) var counters = BrokerCounters()
+
+    /// - Parameters:
+    ///   - configuration: limits, heartbeat, the packs.
+    ///   - schema: the request schema the broker validates bodies against before dispatch.
+    public init(configuration: BrokerConfiguration, schema: SchemaNode) {
+        self.configuration = configuration
+        self.decoder = RequestDecoder(schema: schema)
+    }
+
+    /// Requests waiting for a verdict.
+    public var pendingCount: Int { pending.count }
+    /// Registered workers per pack.
+    public func workerCount(pack: String) -> Int { workers.values.filter { $0.pack == pack }.count }
+
+    /// Stop taking new requests; those in flight finish or meet their deadline.
+    public mutating func beginShutdown() {
+        isShuttingDown = true
+    }
+
+    /// DISCONNECT for every worker (at the very end of a shutdown).
+    public mutating func disconnectAll() -> [Action] {
+        let actions = workers.keys.map { Action.sendToWorker($0, BrokerToWorker.disconnect(reason: "broker shutting down").encode()) }
+        workers.removeAll()
+        idle.removeAll()
+        return actions
+    }
+
+    // MARK: - Clients
+
+    /// A message from a client (frames after the routing identity).
+    public mutating func clientMessage(from client: PeerID, frames: [[UInt8]], now: Int64) -> [Action] {
+        let size = frames.reduce(0) { $0 + $1.count }
+        let message: ClientMessage
+        do {
+            message = try ClientMessage.decode(frames: frames)
+        } catch {
+            guard let requestID = error.requestID else {
+                counters.clientMalformedDropped += 1
+                return []
+            }
+            return [refuse(client, error.service, requestID, .malformed, "\(error.message)")]
+        }
+        guard case .request(let service, let requestID, let deadline, let options, let body) = message else { return [] }
+        if size > configuration.maxMessageBytes {
+            return [refuse(client, service, requestID, .tooLarge, "the message has \(size) bytes; the limit is \(configuration.maxMessageBytes)")]
+        }
+        let packs: [String]
+        if service == .screen {
+            packs = configuration.packs
+        } else if let pack = service.packID, configuration.packs.contains(pack) {
+            packs = [pack]
+        } else if service == .mmiService {
+            return [mmi(client, requestID, body)]
+        } else {
+            return [refuse(client, service, requestID, .unknownService, "this broker offers 'screen' and \(configuration.packs.map { "'pack.\($0)'" }.joined(separator: ", "))")]
+        }
+        let fingerprint = Self.fingerprint(service, body)
+        if let done = completed[requestID] {
+            guard done.service == service, done.fingerprint == fingerprint else {
+                return [refuse(client, service, requestID, .conflict, "request id \(requestID) was already used for a different request; use a new id")]
+            }
+            counters.cacheReplays += 1
+            return [.sendToClient(client, done.reply)]
+        }
+        if var open = pending[requestID] {
+            guard open.service == service, open.fingerprint == fingerprint else {
+                return [refuse(client, service, requestID, .conflict, "request id \(requestID) is in flight for a different request; use a new id")]
+            }
+            if !open.waiters.contains(where: { $0.client == client }) {
+                open.waiters.append(Waiter(client: client, partials: options.contains(.partials)))
+                inflightPerClient[client, default: 0] += 1
+                pending[requestID] = open
+            }
+            counters.retriesAttached += 1
+            return []
+        }
+        if isShuttingDown {
+            return [refuse(client, service, requestID, .shuttingDown, "the broker is stopping; retry when it is back")]
+        }
+        if inflightPerClient[client, default: 0] >= configuration.maxInflightPerClient {
+            return [refuse(client, service, requestID, .overloaded, "more than \(configuration.maxInflightPerClient) requests in flight from this client; wait for answers")]
+        }
+        for pack in packs where (queues[pack]?.count ?? 0) >= configuration.maxQueuePerPack {
+            return [refuse(client, service, requestID, .overloaded, "pack \(pack) has \(configuration.maxQueuePerPack) requests waiting; retry later")]
+        }
+        let request: Request
+        do {
+            request = try body.withUnsafeBufferPointer { buffer throws(RequestValidationError) in try decoder.decode(bytes: buffer) }
+        } catch {
+            if error.errors.first?.code == .invalidJSON {
+                return [refuse(client, service, requestID, .invalidJSON, error.errors.first?.message ?? "not JSON")]
+            }
+            let shown = error.errors.prefix(5).map(\.description).joined(separator: "; ")
+            let more = error.errors.count > 5 ? " (and \(error.errors.count - 5) more)" : ""
+            return [refuse(client, service, requestID, .schemaViolation, shown + more)]
+        }
+        if service != .screen, let pack = packs.first, !hasWorkers(pack) {
+            return [refuse(client, service, requestID, .noWorkers, "no worker serves pack \(pack) now; retry later")]
+        }
+        let milliseconds = deadline.isBrokerDefault ? configuration.defaultDeadlineMilliseconds : min(Int64(deadline.milliseconds), configuration.maxDeadlineMilliseconds)
+        var open = Pending(
+            requestID: requestID, service: service, fingerprint: fingerprint,
+            waiters: [Waiter(client: client, partials: options.contains(.partials) && service == .screen)],
+            deadlineAt: now + milliseconds, packs: packs)
+        if case .string(let department)? = request.value(at: ["requester", "department"]) { open.department = department }
+        if case .date(let day)? = request.value(at: ["screening_date"]) { open.screeningDate = day }
+        counters.requestsAccepted += 1
+        inflightPerClient[client, default: 0] += 1
+        var actions: [Action] = []
+        for pack in packs {
+            guard hasWorkers(pack) else {
+                open.failures[pack] = (.noWorkers, "no worker serves pack \(pack)")
+                continue
+            }
+            nextTicket += 1
+            // A ticket id the codec accepts by construction: "t-" and decimal digits.
+            guard let ticketID = try? TicketID("t-\(nextTicket)") else { continue }
+            tickets[ticketID] = Ticket(id: ticketID, request: requestID, pack: pack, body: body)
+            open.tickets.append(ticketID)
+            queues[pack, default: Deque()].append(ticketID)
+        }
+        pending[requestID] = open
+        for pack in packs { actions += dispatch(pack, now: now) }
+        if pending[requestID]?.isComplete == true { actions += finish(requestID) }
+        return actions
+    }
+
+    func refuse(_ client: PeerID, _ service: ServiceName?, _ requestID: RequestID, _ code: ErrorCode, _ message: String) -> Action {
+        .sendToClient(client, BrokerReply.error(service: service, requestID: requestID, code: code, message: String(message.prefix(1024))).encode())
+    }
+
+    private mutating func mmi(_ client: PeerID, _ requestID: RequestID, _ body: [UInt8]) -> Action {
+        var asked = ""
+        if case .string(let s)? = (try? JSONParser().parse(body))?["service"] { asked = s }
+        var status = "unknown"
+        var count = 0
+        if let service = try? ServiceName(asked), let pack = service.packID, configuration.packs.contains(pack) {
+            count = workerCount(pack: pack)
+            status = count > 0 ? "available" : "no-workers"
+        } else if asked == ServiceName.screen.rawValue {
+            count = configuration.packs.allSatisfy(hasWorkers) ? 1 : 0
+            status = count > 0 ? "available" : "no-workers"
+        }
+        let reply = JSONValue.object([("service", .string(asked)), ("status", .string(status)), ("workers", .int(Int64(count)))])
+        return .sendToClient(client, BrokerReply.final(service: .mmiService, requestID: requestID, body: Array(JSONWriter.string(reply).utf8)).encode())
+    }
+
+    func hasWorkers(_ pack: String) -> Bool { workers.values.contains { $0.pack == pack } }
+
+    static func fingerprint(_ service: ServiceName, _ body: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: service.bytes)
+        hasher.update(data: [0])
+        hasher.update(data: body)
+        return Array(hasher.finalize())
+    }
+}

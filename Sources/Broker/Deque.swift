@@ -1,0 +1,29 @@
+/// A first-in, first-out queue with amortised O(1) push and pop.
+struct Deque<Element> {
+    private var front: [Element] = []
+    private var back: [Element] = []
+
+    var isEmpty: Bool { front.isEmpty && back.isEmpty }
+    var count: Int { front.count + back.count }
+
+    mutating func append(_ element: Element) { back.append(element) }
+
+    mutating func popFirst() -> Element? {
+        if front.isEmpty {
+            front = back.reversed()
+            back.removeAll(keepingCapacity: true)
+        }
+        return front.popLast()
+    }
+
+    /// Removes every element matching `predicate`, keeping the order of the rest.
+    mutating func removeAll(where predicate: (Element) -> Bool) {
+        let all = front.reversed() + back
+        front = []
+        back = all.filter { !predicate($0) }
+    }
+
+    var elements: [Element] { front.reversed() + back }
+}
+
+extension Deque: Sendable where Element: Sendable {}
