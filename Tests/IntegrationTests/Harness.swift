@@ -1,0 +1,215 @@
+import Foundation
+import RulesEngine
+import Testing
+import Wire
+import ZeroMQ
+
+/// Real processes on loopback: a broker and pack workers started from the built `aiscreen` executable, with
+/// ephemeral ports and a short heartbeat, talked to through real libzmq sockets.
+enum Repo {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    /// `$AISCREEN_BIN`, else the debug build next to the sources.
+    static var binary: String {
+        if let bin = ProcessInfo.processInfo.environment["AISCREEN_BIN"] { return bin }
+        return path(".build/debug/aiscreen")
+    }
+
+    static func exampleRequests() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: path("examples/requests")).filter { $0.hasSuffix(".json") }.sorted()
+            .map { path("examples/requests/" + $0) }
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A child process whose stdout lines can be read.
+final class Child: @unchecked Sendable {
+    // @unchecked: the Process and pipe are only touched from the test's thread, and the line buffer under `lock`.
+    let process = Process()
+    private let lock = NSLock()
+    private var buffer = Data()
+    private var lines: [String] = []
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        guard FileManager.default.isExecutableFile(atPath: Repo.binary) else {
+            throw HarnessError(description: "no aiscreen executable at \(Repo.binary); run 'swift build' first or set AISCREEN_BIN")
+        }
+        process.executableURL = URL(fileURLWithPath: Repo.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = Repo.root
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.withLock {
+                self.buffer.append(data)
+                while let newline = self.buffer.firstIndex(of: 10) {
+                    self.lines.append(String(decoding: self.buffer[self.buffer.startIndex..<newline], as: UTF8.self))
+                    self.buffer.removeSubrange(self.buffer.startIndex...newline)
+                }
+            }
+        }
+        try process.run()
+    }
+
+    /// The first stdout line satisfying `predicate`, waiting up to `seconds`.
+    func line(within seconds: Double = 20, where predicate: (String) -> Bool) throws -> String {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if let found = lock.withLock({ lines.first(where: predicate) }) { return found }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        throw HarnessError(description: "no matching output from \(process.arguments?.first ?? "?") within \(seconds) s")
+    }
+
+    func kill(_ signal: Int32 = SIGKILL) {
+        if process.isRunning { Foundation.kill(process.processIdentifier, signal) }
+    }
+
+    /// Waits for the process to exit and returns its status (or nil on timeout).
+    func exitStatus(within seconds: Double = 20) -> Int32? {
+        let end = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < end { Thread.sleep(forTimeInterval: 0.02) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// A broker with worker processes, torn down when released.
+final class Cluster {
+    let broker: Child
+    var workers: [String: [Child]] = [:]
+    let client: String
+    let worker: String
+    let publish: String
+    let configPath: String
+    let context: ZMQContext
+
+    /// Starts a broker (and, per pack, `count` worker processes) with a short heartbeat.
+    init(workers perPack: [String: Int] = ["ai-act": 1, "gdpr": 1, "workplace": 1], heartbeatMs: Int = 200, extraConfig: String = "") throws {
+        configPath = NSTemporaryDirectory() + "aiscreen-it-\(UUID().uuidString).yaml"
+        try """
+        broker:
+          heartbeat_ms: \(heartbeatMs)
+          heartbeat_liveness: 3
+          default_deadline_ms: 10000
+        \(extraConfig)
+        """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        broker = try Child(["broker", "--config", configPath, "--client", "tcp://127.0.0.1:*", "--worker", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*"])
+        let listening = try broker.line { $0.contains("\"listening\"") }
+        let json = try JSONParser().parse(listening)
+        guard case .string(let c)? = json["client"], case .string(let w)? = json["worker"], case .string(let p)? = json["publish"] else {
+            throw HarnessError(description: "unexpected broker output: \(listening)")
+        }
+        (client, worker, publish) = (c, w, p)
+        context = try ZMQContext()
+        for (pack, count) in perPack where count > 0 { try startWorkers(pack, count: count) }
+        for (pack, count) in perPack where count > 0 { try waitForWorkers(pack, count: count) }
+    }
+
+    func startWorkers(_ pack: String, count: Int = 1) throws {
+        for _ in 0..<count {
+            workers[pack, default: []].append(try Child(["worker", "--pack", "rules/\(pack)", "--connect", worker, "--config", configPath]))
+        }
+    }
+
+    /// Asks the broker (mmi.service) until `count` workers serve the pack.
+    func waitForWorkers(_ pack: String, count: Int, within seconds: Double = 30) throws {
+        let socket = try dealer()
+        defer { socket.close() }
+        let end = Date().addingTimeInterval(seconds)
+        var n = 0
+        while Date() < end {
+            n += 1
+            let frames = ClientMessage.request(service: .mmiService, requestID: try RequestID("mmi-\(n)"), body: Array(#"{"service":"pack.\#(pack)"}"#.utf8)).encode()
+            try socket.send(frames)
+            if let reply = try socket.receiveMultipart(), case .final(_, _, let body) = try BrokerReply.decode(frames: reply),
+                case .int(let workers)? = try JSONParser().parse(body)["workers"], workers >= count
+            {
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw HarnessError(description: "workers for \(pack) did not register within \(seconds) s")
+    }
+
+    func dealer() throws -> ZMQSocket {
+        let socket = try context.socket(.dealer)
+        try socket.set(.linger, to: 0)
+        try socket.set(.receiveTimeout, to: 15_000)
+        try socket.set(.sendHighWaterMark, to: 100_000)
+        try socket.set(.receiveHighWaterMark, to: 100_000)
+        try socket.connect(client)
+        return socket
+    }
+
+    deinit {
+        for child in workers.values.flatMap({ $0 }) { child.kill() }
+        broker.kill(SIGTERM)
+        _ = broker.exitStatus(within: 5)
+        context.terminate()
+        try? FileManager.default.removeItem(atPath: configPath)
+    }
+}
+
+/// Sends requests on one DEALER and collects the terminal replies by request id.
+struct Requester {
+    let socket: ZMQSocket
+
+    func send(_ id: String, body: [UInt8], service: ServiceName = .screen, deadlineMs: UInt32 = 0) throws {
+        try socket.send(ClientMessage.request(service: service, requestID: try RequestID(id), deadline: Deadline(milliseconds: deadlineMs), body: body).encode())
+    }
+
+    /// Terminal replies until `ids` are all answered; throws on a timeout. Also returns any surplus replies.
+    func collect(_ ids: Set<String>) throws -> [String: [BrokerReply]] {
+        var replies: [String: [BrokerReply]] = [:]
+        var open = ids
+        while !open.isEmpty {
+            guard let frames = try socket.receiveMultipart() else {
+                throw HarnessError(description: "timed out with \(open.count) requests unanswered, e.g. \(open.first ?? "")")
+            }
+            let reply = try BrokerReply.decode(frames: frames)
+            guard reply.isTerminal else { continue }
+            replies[reply.requestID.rawValue, default: []].append(reply)
+            open.remove(reply.requestID.rawValue)
+        }
+        // Anything else already queued (a duplicate would show up here).
+        while let frames = try socket.receiveMultipart(flags: .dontWait) {
+            let reply = try BrokerReply.decode(frames: frames)
+            if reply.isTerminal { replies[reply.requestID.rawValue, default: []].append(reply) }
+        }
+        return replies
+    }
+}
+
+extension BrokerReply {
+    var finalJSON: JSONValue? {
+        guard case .final(_, _, let body) = self else { return nil }
+        return try? JSONParser().parse(body)
+    }
+}
+
+/// A request body with a given request id, from an example file.
+func exampleBody(_ file: String, id: String) throws -> [UInt8] {
+    var text = try String(contentsOfFile: file, encoding: .utf8)
+    if let range = text.range(of: #""request_id": "[^"]*""#, options: .regularExpression) {
+        text.replaceSubrange(range, with: "\"request_id\": \"\(id)\"")
+    }
+    return Array(text.utf8)
+}
