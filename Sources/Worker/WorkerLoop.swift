@@ -208,10 +208,10 @@ final class WorkerLoop {
         return actions
     }
 
-    /// The wait until the next reconnect, once the machine is waiting.
+    /// The wait before the next reconnect, once the machine is waiting.
     private var retryDelay: Duration {
-        guard case .waiting(let until) = machine.state else { return .zero }
-        return max(until - .now, .zero)
+        guard case .waiting = machine.state else { return .zero }
+        return machine.currentWait
     }
 
     /// Milliseconds until `deadline`, rounded up; -1 (wait for a wake) when there is none.

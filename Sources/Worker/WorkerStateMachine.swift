@@ -75,6 +75,8 @@ package struct WorkerStateMachine: Sendable {
     package private(set) var reconnectDelay: Duration
     /// How many connections were opened, the first included.
     package private(set) var connections = 0
+    /// How long the machine waits before the next reconnect, once it is ``State/waiting(until:)``.
+    package private(set) var currentWait: Duration = .zero
 
     /// Creates a machine in the ``State/initial`` state.
     /// - Parameters:
@@ -221,6 +223,7 @@ package struct WorkerStateMachine: Sendable {
 
     private mutating func closeAndWait(_ reason: CloseReason, now: Instant) -> [Action] {
         state = .waiting(until: now + reconnectDelay)
+        currentWait = reconnectDelay
         reconnectDelay = min(reconnectDelay * 2, configuration.maxReconnectDelay)
         return [.close(reason)]
     }
