@@ -99,7 +99,11 @@ struct WorkerConnectionTests {
     }
 
     @Test func anIdleWorkerHeartbeatsEveryIntervalAndStaysConnectedWhileTheBrokerAnswers() throws {
-        let configure: (inout WorkerConfiguration) -> Void = { $0.heartbeatInterval = .milliseconds(50) }
+        // A generous liveness, so that a slow test machine cannot make the worker give up on the test's broker.
+        let configure: (inout WorkerConfiguration) -> Void = {
+            $0.heartbeatInterval = .milliseconds(50)
+            $0.heartbeatLiveness = 40
+        }
         try withWorker(configure) { broker, worker in
             let identity = try broker.awaitReady()
             var heartbeats = 0
