@@ -1,0 +1,95 @@
+import ArgumentParser
+import RulePacks
+import RulesEngine
+import Worker
+import ZeroMQ
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Serve one rule pack to the broker as pack.<id> until SIGINT or SIGTERM.",
+        discussion: """
+            Loads and checks the pack first: a pack with errors is refused with its diagnostics and exit status 1. \
+            Then opens --count connections to the broker's worker endpoint; each registers as pack.<id> and \
+            evaluates one request at a time, so --count is how many requests of this pack run at once.
+
+            The worker heartbeats the broker, and re-registers by itself when the broker restarts or goes away \
+            (back-off 1 s doubling to 30 s). SIGINT or SIGTERM makes every connection say DISCONNECT and close; \
+            the exit status is then 0.
+
+            The endpoint comes from --connect, else $AISCREEN_WORKER_ENDPOINT, else broker.worker_endpoint in the \
+            config, else tcp://127.0.0.1:5556. Heartbeat and size limits come from the config (broker.heartbeat_ms, \
+            broker.heartbeat_liveness, broker.max_message_bytes) and must match the broker's. Pack parameter \
+            overrides in the config (packs.<id>.parameters) change the pack's digest.
+            """
+    )
+
+    @Option(name: .long, help: "The pack folder to serve, such as rules/gdpr.")
+    var pack: String
+
+    @Option(name: .long, help: "The broker's worker endpoint (overrides $AISCREEN_WORKER_ENDPOINT and the config).")
+    var connect: String?
+
+    @Option(name: .long, help: "Deployment config (default: config/aiscreen.yaml if present).")
+    var config: String?
+
+    @Option(name: .long, help: "How many connections (requests evaluated at once), 1 to 64.")
+    var count: Int = 1
+
+    func validate() throws {
+        guard (1...64).contains(count) else {
+            throw ValidationError("--count must be from 1 to 64")
+        }
+    }
+
+    func run() async throws {
+        let deployment = try NetworkCommands.deployment(config: config)
+        var settings = WorkerConfiguration(deployment: deployment)
+        if let connect {
+            settings.endpoint = connect
+        }
+        let packs = try PackLoader(overrides: deployment.overrides).loadAll([pack])
+        guard packs.count == 1, let compiled = packs.first else {
+            Console.error("error: '\(pack)' holds \(packs.count) packs; a worker serves exactly one (e.g. rules/gdpr)")
+            throw ExitCode.failure
+        }
+        // Catch the signals before any thread starts, so that none of them dies of a signal.
+        let signals = NetworkCommands.TerminationSignals()
+        let context = try ZMQContext()
+        var workers: [PackWorker] = []
+        do {
+            for index in 1...count {
+                let name = count == 1 ? compiled.id : "\(compiled.id)-\(index)"
+                let worker = try PackWorker(pack: compiled, configuration: settings, context: context, name: name) {
+                    event in
+                    Console.error("worker \(name): \(event)")
+                }
+                try worker.start()
+                workers.append(worker)
+            }
+        } catch {
+            Console.error("error: cannot start the worker on '\(settings.endpoint)': \(error)")
+            try await Self.stop(workers, context: context)
+            throw ExitCode.failure
+        }
+        Console.error(
+            "worker: serving pack.\(compiled.id) (version \(compiled.version), \(compiled.digest)) with \(count) "
+                + "connection\(count == 1 ? "" : "s") to \(settings.endpoint); stop with Ctrl-C or SIGTERM"
+        )
+        let signal = await signals.wait()
+        Console.error("worker: \(NetworkCommands.TerminationSignals.name(signal)) received; stopping")
+        try await Self.stop(workers, context: context)
+        let served = workers.reduce(0) { $0 + $1.statistics.requestsServed }
+        Console.error("worker: stopped after serving \(served) request\(served == 1 ? "" : "s")")
+    }
+
+    /// Stops every worker and terminates the context, off the cooperative pool (stopping joins threads).
+    private static func stop(_ workers: [PackWorker], context: ZMQContext) async throws {
+        try await NetworkCommands.onThread(name: "aiscreen.worker.stop") {
+            for worker in workers {
+                worker.stop()
+            }
+            context.terminate()
+        }
+    }
+}
