@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "RulesEngine", "Wire"]),
         // Real processes on loopback: builds on the `aiscreen` executable.
-        .testTarget(name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Worker", "RulePacks"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -46,7 +46,12 @@ extension BrokerStateMachine {
             let reply = BrokerReply.error(service: open.service, requestID: requestID, code: failure.code, message: failure.message).encode()
             return open.waiters.map { .sendToClient($0.client, reply) }
         }
-        var verdicts = open.packs.compactMap { open.results[$0] }
+        // Condition status (due/upcoming) is relative to the request's screening date, which workers do not send.
+        var verdicts = open.packs.compactMap { pack -> PackVerdict? in
+            guard var verdict = open.results[pack] else { return nil }
+            verdict.screeningDate = open.screeningDate
+            return verdict
+        }
         for pack in open.packs {
             guard let failure = open.failures[pack] else { continue }
             verdicts.append(.failed(pack: pack, error: "\(failure.code): \(failure.message)"))

@@ -1,4 +1,4 @@
-public import Wire
+import Wire
 import RulesEngine
 
 extension BrokerStateMachine {

@@ -1,5 +1,5 @@
 public import RulesEngine
-public import Wire
+import Wire
 internal import Crypto
 
 /// A peer's ROUTER routing identity.

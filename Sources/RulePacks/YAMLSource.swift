@@ -1,5 +1,5 @@
 internal import Yams
-public import RulesEngine
+import RulesEngine
 
 /// One YAML file, parsed with positions. Turns Yams nodes into located values and expression sources.
 struct YAMLSource {

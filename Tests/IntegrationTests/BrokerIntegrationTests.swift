@@ -25,7 +25,7 @@ struct BrokerIntegrationTests {
             inProcess.currentDirectoryURL = Repo.root
             let tmp = NSTemporaryDirectory() + id
             try Data(try exampleBody(file, id: id)).write(to: URL(fileURLWithPath: tmp))
-            inProcess.arguments = ["screen", "--json", tmp]
+            inProcess.arguments = ["screen", "--json", "--config", cluster.configPath, tmp]
             let out = Pipe()
             inProcess.standardOutput = out
             try inProcess.run()
