@@ -63,22 +63,6 @@ struct BrokerOptions: ParsableArguments {
     }
 }
 
-/// Runs `body` until SIGINT or SIGTERM, then calls `stop` (once) and waits for `body` to return.
-enum Signals {
-    static func run(stop: @escaping @Sendable () -> Void, _ body: () throws -> Void) throws {
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let queue = DispatchQueue(label: "aiscreen.signals")
-        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
-        for source in sources {
-            source.setEventHandler(handler: stop)
-            source.resume()
-        }
-        defer { sources.forEach { $0.cancel() } }
-        try body()
-    }
-}
-
 func printEvent(_ members: [(String, JSONValue)]) {
     FileHandle.standardOutput.write(Data((JSONWriter.string(.object(members)) + "\n").utf8))
 }
@@ -100,7 +84,10 @@ struct BrokerCommand: AsyncParsableCommand {
     func run() async throws {
         let deployment = try options.deployment()
         let (broker, packs) = try options.makeBroker(deployment)
-        try Signals.run(stop: { broker.shutdown() }) {
+        // Catch the signals before the loop's thread starts; a signal asks the broker to finish gracefully.
+        let signals = NetworkCommands.TerminationSignals { _ in broker.shutdown() }
+        _ = signals
+        try await NetworkCommands.onThread(name: "aiscreen.broker") {
             try broker.run { bound in
                 printEvent([
                     ("event", .string("listening")), ("client", .string(bound.client)), ("worker", .string(bound.worker)),

@@ -1,5 +1,77 @@
 import ArgumentParser
+import Broker
+import Foundation
+import RulePacks
+import RulesEngine
+import Worker
+import ZeroMQ
 
 struct Up: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the broker and the worker pools in one process.")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the whole system in one process: the broker and the worker pools of workers/*.yaml.",
+        discussion: """
+            The embedded default: binds the endpoints of config/aiscreen.yaml (client tcp://127.0.0.1:5555, worker
+            :5556, publish :5557 unless overridden), starts every pool in workers/*.yaml (pack folder and count) as
+            worker threads connected to the broker, and prints one JSON line when ready:
+            {"event":"ready","client":…,"worker":…,"publish":…,"workers":{"gdpr":2,…}}.
+            Then submit requests with 'aiscreen submit' and watch verdicts with 'aiscreen watch'.
+            SIGINT/SIGTERM: stop taking requests, finish those in flight, stop the workers, exit 0.
+            """)
+
+    @OptionGroup var options: BrokerOptions
+
+    func run() async throws {
+        let deployment = try options.deployment()
+        let (pools, poolProblems) = deployment.pools()
+        for problem in poolProblems { Console.error(problem.description) }
+        if poolProblems.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
+        if pools.isEmpty { throw ValidationError("no worker pools in '\(deployment.workers)' (e.g. workers/gdpr.yaml with 'pack: rules/gdpr' and 'count: 2')") }
+        let loader = PackLoader(overrides: deployment.overrides)
+        var served: [(pool: DeploymentConfig.Pool, pack: CompiledPack)] = []
+        for pool in pools {
+            let packs = try loader.loadAll([pool.pack], printWarnings: false)
+            guard packs.count == 1, let pack = packs.first else {
+                Console.error("error: pool \(pool.name) names '\(pool.pack)', which holds \(packs.count) packs; a pool serves one pack")
+                throw ExitCode.failure
+            }
+            served.append((pool, pack))
+        }
+        let (broker, required) = try options.makeBroker(deployment)
+        for pack in required where !served.contains(where: { $0.pack.id == pack.id }) {
+            Console.error("warning: no worker pool serves pack \(pack.id); screenings will be needs-review until a worker for it connects")
+        }
+        let running = served
+        let signals = NetworkCommands.TerminationSignals { _ in broker.shutdown() }
+        _ = signals
+        let context = try ZMQContext()
+        try await NetworkCommands.onThread(name: "aiscreen.up") {
+            var workers: [PackWorker] = []
+            defer {
+                workers.forEach { $0.stop() }
+                context.terminate()
+            }
+            try broker.run { endpoints in
+                var settings = WorkerConfiguration(deployment: deployment)
+                settings.endpoint = endpoints.worker
+                var counts: [(String, JSONValue)] = []
+                for (pool, pack) in running {
+                    for index in 1...pool.count {
+                        do {
+                            let worker = try PackWorker(pack: pack, configuration: settings, context: context, name: "\(pack.id)-\(index)")
+                            try worker.start()
+                            workers.append(worker)
+                        } catch {
+                            Console.error("error: cannot start a worker for \(pack.id): \(error)")
+                        }
+                    }
+                    counts.append((pack.id, .int(Int64(pool.count))))
+                }
+                printEvent([
+                    ("event", .string("ready")), ("client", .string(endpoints.client)), ("worker", .string(endpoints.worker)),
+                    ("publish", .string(endpoints.publish)), ("workers", .object(counts)),
+                ])
+            }
+        }
+        printEvent([("event", .string("stopped"))])
+    }
 }
