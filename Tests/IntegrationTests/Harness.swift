@@ -34,12 +34,18 @@ final class Child: @unchecked Sendable {
     private var buffer = Data()
     private var lines: [String] = []
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        guard FileManager.default.isExecutableFile(atPath: Repo.binary) else {
-            throw HarnessError(description: "no aiscreen executable at \(Repo.binary); run 'swift build' first or set AISCREEN_BIN")
+    /// Starts `aiscreen` with `arguments`, or `executable` (looked up on PATH through /usr/bin/env) if given.
+    init(_ arguments: [String], executable: String? = nil, environment: [String: String] = [:]) throws {
+        if let executable {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [executable] + arguments
+        } else {
+            guard FileManager.default.isExecutableFile(atPath: Repo.binary) else {
+                throw HarnessError(description: "no aiscreen executable at \(Repo.binary); run 'swift build' first or set AISCREEN_BIN")
+            }
+            process.executableURL = URL(fileURLWithPath: Repo.binary)
+            process.arguments = arguments
         }
-        process.executableURL = URL(fileURLWithPath: Repo.binary)
-        process.arguments = arguments
         process.currentDirectoryURL = Repo.root
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
@@ -63,14 +69,25 @@ final class Child: @unchecked Sendable {
 
     /// The first stdout line satisfying `predicate`, waiting up to `seconds`.
     func line(within seconds: Double = 20, where predicate: (String) -> Bool) throws -> String {
+        guard let found = try? firstLine(within: seconds, where: predicate) else {
+            throw HarnessError(description: "no matching output from \(process.arguments?.first ?? "?") within \(seconds) s")
+        }
+        return found
+    }
+
+    /// Like ``line(within:where:)``, but nil on timeout.
+    func firstLine(within seconds: Double, where predicate: (String) -> Bool) throws -> String? {
         let end = Date().addingTimeInterval(seconds)
         while Date() < end {
             if let found = lock.withLock({ lines.first(where: predicate) }) { return found }
             guard process.isRunning else { break }
             Thread.sleep(forTimeInterval: 0.02)
         }
-        throw HarnessError(description: "no matching output from \(process.arguments?.first ?? "?") within \(seconds) s")
+        return lock.withLock { lines.first(where: predicate) }
     }
+
+    /// Every stdout line so far.
+    var output: [String] { lock.withLock { lines } }
 
     func kill(_ signal: Int32 = SIGKILL) {
         if process.isRunning { Foundation.kill(process.processIdentifier, signal) }
