@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Pure: values, JSON, request schema, expression language, evaluation, verdicts. No I/O, no clock.
@@ -37,12 +38,17 @@ let package = Package(
             name: "Broker",
             dependencies: ["RulesEngine", "ZeroMQ", "Wire", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The durable journal of requests and verdicts (SQLite in WAL mode through GRDB), hash-chained.
+        .target(
+            name: "Journal",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // A pack worker: evaluates one pack for the broker.
         .target(name: "Worker", dependencies: ["RulesEngine", "RulePacks", "ZeroMQ", "Wire"]),
         .executableTarget(
             name: "AIScreenCLI",
             dependencies: [
-                "RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Broker", "Worker",
+                "RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Broker", "Worker", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +56,7 @@ let package = Package(
         .testTarget(name: "RulePacksTests", dependencies: ["RulePacks", "RulesEngine"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "RulesEngine", "Wire"]),
         // Real processes on loopback: builds on the `aiscreen` executable.
         .testTarget(name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Worker", "RulePacks"]),
