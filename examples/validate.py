@@ -68,8 +68,9 @@ def lint_schema(node, where, problems, top=False, required=False, item=False):
     if not top and not item and not node.get("description"):
         problems.append(f"{where}: missing description")
     if "enum" in node:
-        if not all(isinstance(v, str) for v in node["enum"]):
-            problems.append(f"{where}: enum values must be strings")
+        nullable = isinstance(node.get("type"), list) and "null" in node["type"]
+        if not all(isinstance(v, str) or (v is None and nullable) for v in node["enum"]):
+            problems.append(f"{where}: enum values must be strings (and null, for a nullable enum)")
         if len(set(node["enum"])) != len(node["enum"]):
             problems.append(f"{where}: duplicate enum values")
     if "format" in node and node["format"] != "date":

@@ -44,10 +44,7 @@ extension CompiledPack {
             return Finding(
                 rule: rule.id, title: rule.title, verdict: rule.verdict, citations: rule.citations,
                 rationale: rule.rationale, conditions: rule.conditions,
-                evidence: rule.evidence.map { source in
-                    guard let path = source.path else { return (source.name, source.constant) }
-                    return (source.name, Self.json(Evaluator.navigate(request.root, path), node: source.node))
-                })
+                storedEvidence: .deferred(root: request.root, sources: rule.evidence))
         }
         var screeningDate: Day?
         if let path = screeningDatePath, case .date(let day) = Evaluator.navigate(request.root, path) { screeningDate = day }

@@ -66,7 +66,52 @@ public struct Finding: Sendable {
     public var rationale: Bilingual
     public var conditions: [Condition]
     /// The request fields (and pack parameters) the rule's condition reads, with their values.
-    public var evidence: [(String, JSONValue)]
+    public var evidence: [(String, JSONValue)] {
+        get {
+            switch storedEvidence {
+            case .resolved(let members): return members
+            case .deferred(let root, let sources): return Self.resolve(root, sources)
+            }
+        }
+        set { storedEvidence = .resolved(newValue) }
+    }
+
+    /// Evidence is rendered to JSON only when someone reads it: evaluation itself stays cheap.
+    enum EvidenceStorage: Sendable {
+        case resolved([(String, JSONValue)])
+        case deferred(root: Value, sources: [EvidenceSource])
+    }
+
+    var storedEvidence: EvidenceStorage
+
+    public init(
+        rule: String, title: Bilingual, verdict: Verdict, citations: [String], rationale: Bilingual,
+        conditions: [Condition], evidence: [(String, JSONValue)]
+    ) {
+        self.init(
+            rule: rule, title: title, verdict: verdict, citations: citations, rationale: rationale, conditions: conditions,
+            storedEvidence: .resolved(evidence))
+    }
+
+    init(
+        rule: String, title: Bilingual, verdict: Verdict, citations: [String], rationale: Bilingual,
+        conditions: [Condition], storedEvidence: EvidenceStorage
+    ) {
+        self.rule = rule
+        self.title = title
+        self.verdict = verdict
+        self.citations = citations
+        self.rationale = rationale
+        self.conditions = conditions
+        self.storedEvidence = storedEvidence
+    }
+
+    static func resolve(_ root: Value, _ sources: [EvidenceSource]) -> [(String, JSONValue)] {
+        sources.map { source in
+            guard let path = source.path else { return (source.name, source.constant) }
+            return (source.name, CompiledPack.json(Evaluator.navigate(root, path), node: source.node))
+        }
+    }
 }
 
 /// One pack's verdict on one request.
