@@ -56,8 +56,28 @@ struct Evaluator {
         }
     }
 
+    /// Evaluates a condition straight to a `Bool`, without building `Value`s for the connectives.
     mutating func truth(_ node: Node) -> Bool {
-        evaluate(node).boolValue
+        switch node {
+        case .constant(let v): return v.boolValue
+        case .definition(let i): return definitions[i].boolValue
+        case .field(let path): return Self.navigate(root, path).boolValue
+        case .not(let inner): return !truth(inner)
+        case .and(let a, let b): return truth(a) && truth(b)
+        case .or(let a, let b): return truth(a) || truth(b)
+        case .equal(let a, let b): return Self.equal(evaluate(a), evaluate(b))
+        case .notEqual(let a, let b): return !Self.equal(evaluate(a), evaluate(b))
+        case .contains(let listNode, let elementNode):
+            let element = evaluate(elementNode)
+            if case .constant(.list(let list)) = listNode {
+                for candidate in list where Self.equal(candidate, element) { return true }
+                return false
+            }
+            guard case .list(let list) = evaluate(listNode) else { return false }
+            for candidate in list where Self.equal(candidate, element) { return true }
+            return false
+        default: return evaluate(node).boolValue
+        }
     }
 
     mutating func evaluate(_ node: Node) -> Value {
@@ -67,11 +87,7 @@ struct Evaluator {
         case .member(let base, let path): return Self.navigate(evaluate(base), path)
         case .variable(let slot): return variables[slot]
         case .definition(let i): return definitions[i]
-        case .not(let inner): return .bool(!truth(inner))
-        case .and(let a, let b): return .bool(truth(a) && truth(b))
-        case .or(let a, let b): return .bool(truth(a) || truth(b))
-        case .equal(let a, let b): return .bool(Self.equal(evaluate(a), evaluate(b)))
-        case .notEqual(let a, let b): return .bool(!Self.equal(evaluate(a), evaluate(b)))
+        case .not, .and, .or, .equal, .notEqual, .contains: return .bool(truth(node))
         case .compare(let ordering, let a, let b):
             let x = evaluate(a)
             let y = evaluate(b)
@@ -81,11 +97,6 @@ struct Evaluator {
             if case .int(let p) = x, case .int(let q) = y { return .bool(Self.holds(ordering, p < q, p == q)) }
             guard let p = x.doubleValue, let q = y.doubleValue else { return .bool(false) }
             return .bool(Self.holds(ordering, p < q, p == q))
-        case .contains(let listNode, let elementNode):
-            let element = evaluate(elementNode)
-            guard case .list(let list) = evaluate(listNode) else { return .bool(false) }
-            for candidate in list where Self.equal(candidate, element) { return .bool(true) }
-            return .bool(false)
         case .list(let nodes):
             var values: [Value] = []
             values.reserveCapacity(nodes.count)
