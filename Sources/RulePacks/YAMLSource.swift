@@ -147,15 +147,90 @@ struct YAMLSource {
         switch scalar.style {
         case .literal:
             return ExpressionSource(content, file: file, segments: literalSegments(content, after: mark.line))
-        case .folded, .plain:
-            let firstOnMarkLine = scalar.style == .plain
-            return ExpressionSource(
-                content, file: file,
-                segments: foldedSegments(content, mark: mark, firstOnMarkLine: firstOnMarkLine))
+        case .folded:
+            return ExpressionSource(content, file: file, segments: foldedSegments(content, mark: mark, firstOnMarkLine: false))
+        case .plain:
+            return ExpressionSource(content, file: file, segments: flowSegments(content, mark: mark, quote: nil))
+        case .singleQuoted:
+            return ExpressionSource(content, file: file, segments: flowSegments(content, mark: mark, quote: UInt8(ascii: "'")))
+        case .doubleQuoted:
+            return ExpressionSource(content, file: file, segments: flowSegments(content, mark: mark, quote: UInt8(ascii: "\"")))
         default:
-            let start = SourceLocation(file: file, line: mark.line, column: mark.column + 1)
-            return ExpressionSource(content, at: start)
+            return ExpressionSource(content, at: SourceLocation(file: file, line: mark.line, column: mark.column))
         }
+    }
+
+    /// Flow scalars (plain, '…', "…"): YAML folds a line break into a space, or into one newline per blank line
+    /// that follows; strips leading and trailing blanks around breaks; and unescapes `''` and `\x`. Each
+    /// discontinuity starts a new segment, so offsets in the text map back to the file exactly.
+    private func flowSegments(_ content: String, mark: Mark, quote: UInt8?) -> [ExpressionSource.Segment] {
+        var segments: [ExpressionSource.Segment] = []
+        let total = content.utf8.count
+        var offset = 0
+        var lineIndex = mark.line - 1
+        var column = mark.column - 1 + (quote == nil ? 0 : 1)  // 0-based byte column
+        while lineIndex < lines.count, offset <= total {
+            let line = Array(lines[lineIndex].utf8)
+            segments.append(.init(offset: offset, line: lineIndex + 1, column: column + 1))
+            var i = column
+            var end = line.count
+            if quote == nil {
+                while end > i, line[end - 1] == 32 || line[end - 1] == 9 { end -= 1 }
+                offset += end - i
+                i = end
+            }
+            var closed = false
+            while i < end, let quote {
+                let byte = line[i]
+                if byte == quote {
+                    if quote == UInt8(ascii: "'"), i + 1 < end, line[i + 1] == quote {
+                        offset += 1
+                        i += 2
+                        segments.append(.init(offset: offset, line: lineIndex + 1, column: i + 1))
+                        continue
+                    }
+                    closed = true
+                    break
+                }
+                if quote == UInt8(ascii: "\""), byte == UInt8(ascii: "\\"), i + 1 < end {
+                    let escape = line[i + 1]
+                    var width = 2
+                    var produced = 1
+                    if escape == UInt8(ascii: "u"), i + 5 < end {
+                        width = 6
+                        let hex = String(decoding: line[(i + 2)..<(i + 6)], as: UTF8.self)
+                        produced = UInt32(hex, radix: 16).flatMap(Unicode.Scalar.init).map { String($0).utf8.count } ?? 1
+                    }
+                    offset += produced
+                    i += width
+                    segments.append(.init(offset: offset, line: lineIndex + 1, column: i + 1))
+                    continue
+                }
+                offset += 1
+                i += 1
+            }
+            if closed || offset >= total { break }
+            // A line break: count the blank lines after it; continue at the next line's first non-blank.
+            if quote != nil {
+                // Trailing blanks before a break are not content.
+                var trailing = 0
+                var k = i - 1
+                while k >= column, line[k] == 32 || line[k] == 9 {
+                    trailing += 1
+                    k -= 1
+                }
+                offset -= trailing
+            }
+            var blanks = 0
+            lineIndex += 1
+            while lineIndex < lines.count, indentation(ofLine: lineIndex) == nil {
+                blanks += 1
+                lineIndex += 1
+            }
+            offset += max(blanks, 1)
+            column = indentation(ofLine: lineIndex) ?? 0
+        }
+        return segments.isEmpty ? [.init(offset: 0, line: mark.line, column: mark.column)] : segments
     }
 
     private func indentation(ofLine index: Int) -> Int? {

@@ -620,12 +620,8 @@ struct PackDiagnosticsTests {
     func positionsAfterEscapesLineBreaksAndBlankLines(when: String, line: Int, column: Int) {
         let diagnostics = Self.diagnose(Self.oneRule(when: when))
         #expect(diagnostics.map(\.code) == [.unknownField])
-        withKnownIssue(
-            "YAMLSource maps quoted scalars as one line without escapes, and counts blank lines in folded text as one column"
-        ) {
-            #expect(diagnostics.first?.location.line == line)
-            #expect(diagnostics.first?.location.column == column)
-        }
+        #expect(diagnostics.first?.location.line == line)
+        #expect(diagnostics.first?.location.column == column)
     }
 
     // MARK: - Everything at once
