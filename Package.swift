@@ -56,7 +56,8 @@ let package = Package(
         .testTarget(name: "RulePacksTests", dependencies: ["RulePacks", "RulesEngine"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal"]),
+        // GRDB directly, to tamper with journal files the way an attacker with sqlite3 would.
+        .testTarget(name: "JournalTests", dependencies: ["Journal", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "RulesEngine", "Wire"]),
         // Real processes on loopback: builds on the `aiscreen` executable.
         .testTarget(name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Worker", "RulePacks"]),
