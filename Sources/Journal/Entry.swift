@@ -43,7 +43,10 @@ struct Entry: Sendable {
             out += bytes
         }
         func field(_ text: String?) {
-            guard let text else { return out += [0xff, 0xff, 0xff, 0xff] }
+            guard let text else {
+                out += [0xff, 0xff, 0xff, 0xff]
+                return
+            }
             field(text.utf8)
         }
         field(String(sequence))
@@ -113,7 +116,8 @@ extension Entry {
             principal: try row.decode(forColumn: "principal"), department: try row.decode(forColumn: "department"),
             verdict: try row.decode(forColumn: "verdict"), result: try row.decode(forColumn: "result"),
             prunedThrough: try row.decode(forColumn: "pruned_through"),
-            anchorHash: try row.decode(forColumn: "anchor_hash"), prunedBefore: try row.decode(forColumn: "pruned_before"),
+            anchorHash: try row.decode(forColumn: "anchor_hash"),
+            prunedBefore: try row.decode(forColumn: "pruned_before"),
             hash: try row.decode(forColumn: "hash"))
     }
 
@@ -148,7 +152,8 @@ extension Entry {
 
     /// The screening of a `completed` entry.
     func completedScreening() throws(JournalError) -> CompletedScreening {
-        guard kind == .completed, let requestID, let verdict, let result, let completedAt = JournalTimestamp(rfc3339: at)
+        guard kind == .completed, let requestID, let verdict, let result,
+            let completedAt = JournalTimestamp(rfc3339: at)
         else { throw JournalError(.corrupt, "entry \(sequence) is not a readable completion") }
         return CompletedScreening(
             requestID: requestID, verdict: verdict, result: [UInt8](result), packs: packs, completedAt: completedAt)

@@ -21,7 +21,8 @@ public struct PruneSummary: Hashable, Sendable {
     ///   - checkpointSequence: the checkpoint entry written.
     ///   - heldBackBy: the request that stopped the prune.
     public init(
-        deletedEntries: Int, deletedRequests: Int, prunedThrough: Int64?, checkpointSequence: Int64?, heldBackBy: String?
+        deletedEntries: Int, deletedRequests: Int, prunedThrough: Int64?, checkpointSequence: Int64?,
+        heldBackBy: String?
     ) {
         self.deletedEntries = deletedEntries
         self.deletedRequests = deletedRequests
@@ -49,14 +50,17 @@ extension Journal {
     /// - Returns: what was deleted.
     /// - Throws: ``JournalError`` (``JournalError/Code/readOnly``, ``JournalError/Code/busy`` while another process
     ///   writes for longer than the busy timeout, …). On error nothing is deleted.
-    public func prune(olderThan cutoff: JournalTimestamp, now: JournalTimestamp = .now()) throws(JournalError) -> PruneSummary {
+    public func prune(olderThan cutoff: JournalTimestamp, now: JournalTimestamp = .now()) throws(JournalError)
+        -> PruneSummary
+    {
         try mapErrors("cannot prune the journal \(path)") {
             try pool.write { db in try Self.prune(db, cutoff: cutoff, now: now) }
         }
     }
 
     private static func prune(_ db: Database, cutoff: JournalTimestamp, now: JournalTimestamp) throws -> PruneSummary {
-        var summary = PruneSummary(deletedEntries: 0, deletedRequests: 0, prunedThrough: nil, checkpointSequence: nil, heldBackBy: nil)
+        var summary = PruneSummary(
+            deletedEntries: 0, deletedRequests: 0, prunedThrough: nil, checkpointSequence: nil, heldBackBy: nil)
         // The first request that must stay.
         let blocker = try Row.fetchOne(
             db,
@@ -83,7 +87,8 @@ extension Journal {
         while let row = try candidates.next() {
             let sequence: Int64 = try row.decode(forColumn: "seq")
             if try row.decode(String.self, forColumn: "kind") == "accepted" {
-                guard let completion: Int64 = try row.decode(forColumn: "completion"), completion < (stop ?? Int64.max) else {
+                guard let completion: Int64 = try row.decode(forColumn: "completion"), completion < (stop ?? Int64.max)
+                else {
                     break
                 }
                 needed = max(needed, completion)
@@ -95,7 +100,9 @@ extension Journal {
             }
         }
         guard let through else { return summary }
-        guard let anchor: String = try String.fetchOne(db, sql: "SELECT hash FROM entry WHERE seq = ?", arguments: [through])
+        guard
+            let anchor: String = try String.fetchOne(
+                db, sql: "SELECT hash FROM entry WHERE seq = ?", arguments: [through])
         else { throw JournalError(.corrupt, "entry \(through) vanished during the prune") }
         var head = try ChainHead.read(db)  // before the delete: the checkpoint follows the head even if all goes
         try db.execute(sql: "DELETE FROM entry WHERE seq <= ?", arguments: [through])

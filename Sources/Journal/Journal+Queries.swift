@@ -23,8 +23,10 @@ extension Journal {
     public func unfinished() throws(JournalError) -> [JournalRecord] {
         try mapErrors("cannot read the journal \(path)") {
             try pool.read { db in
-                try Row.fetchAll(db, sql: "\(Self.recordSelect) WHERE a.kind = 'accepted' AND c.seq IS NULL ORDER BY a.seq")
-                    .map { try Self.record(from: $0, db) }
+                try Row.fetchAll(
+                    db, sql: "\(Self.recordSelect) WHERE a.kind = 'accepted' AND c.seq IS NULL ORDER BY a.seq"
+                )
+                .map { try Self.record(from: $0, db) }
             }
         }
     }
@@ -57,7 +59,8 @@ extension Journal {
             if let v = filter.packVersion { arguments.append(v) }
         }
         arguments.append(max(0, filter.limit))
-        let sql = "\(Self.recordSelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.at DESC, a.seq DESC LIMIT ?"
+        let sql =
+            "\(Self.recordSelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.at DESC, a.seq DESC LIMIT ?"
         let statementArguments = StatementArguments(arguments)
         return try mapErrors("cannot read the journal \(path)") {
             try pool.read { db in
@@ -83,7 +86,8 @@ extension Journal {
         completed.verdict = try row.decode(forColumn: "c_verdict")
         completed.result = try row.decode(forColumn: "c_result")
         completed.packs = try packs(of: completedSequence, db)
-        return JournalRecord(sequence: accepted.sequence, request: request, completion: try completed.completedScreening())
+        return JournalRecord(
+            sequence: accepted.sequence, request: request, completion: try completed.completedScreening())
     }
 
     static func packs(of sequence: Int64, _ db: Database) throws -> [PackRevision] {

@@ -34,7 +34,9 @@ private struct ChainVerifier {
             let sequence: Int64 = try row.decode(forColumn: "seq")
             if let head = result.headSequence {
                 guard sequence == head + 1 else {
-                    return broken(head + 1, .missing, "entry \(head + 1) is missing: entry \(head) is followed by entry \(sequence)")
+                    return broken(
+                        head + 1, .missing,
+                        "entry \(head + 1) is missing: entry \(head) is followed by entry \(sequence)")
                 }
             } else {
                 result.firstSequence = sequence
@@ -60,7 +62,8 @@ private struct ChainVerifier {
             guard hex(hash) == entry.hash else {
                 result.firstBroken = BrokenEntry(
                     sequence: sequence, problem: .hashMismatch,
-                    detail: "stored hash \(entry.hash.prefix(16))…, recomputed \(hex(hash).prefix(16))…: a field of this "
+                    detail:
+                        "stored hash \(entry.hash.prefix(16))…, recomputed \(hex(hash).prefix(16))…: a field of this "
                         + "\(entry.kind.rawValue) entry (or its pack rows) or its position changed, or the entry before it was "
                         + "rewritten together with its hash",
                     expectedHash: hex(hash), storedHash: entry.hash)
@@ -73,7 +76,8 @@ private struct ChainVerifier {
         }
         let head = result.headSequence ?? result.prunedThrough ?? 0
         if highest > head {
-            return broken(head + 1, .truncated, "the journal once held entries up to \(highest), but it ends at \(head)")
+            return broken(
+                head + 1, .truncated, "the journal once held entries up to \(highest), but it ends at \(head)")
         }
         return result
     }
@@ -83,14 +87,19 @@ private struct ChainVerifier {
     private mutating func anchor(before first: Int64, _ db: Database) throws -> [UInt8]? {
         if first == 1 { return Entry.genesis }
         let checkpoint = try Row.fetchOne(
-            db, sql: "SELECT seq, pruned_through, anchor_hash FROM entry WHERE kind = 'checkpoint' ORDER BY seq DESC LIMIT 1")
+            db,
+            sql:
+                "SELECT seq, pruned_through, anchor_hash FROM entry WHERE kind = 'checkpoint' ORDER BY seq DESC LIMIT 1"
+        )
         let checkpointSequence: Int64? = try checkpoint?.decode(forColumn: "seq")
         let through: Int64? = try checkpoint?.decode(forColumn: "pruned_through")
         let anchorHex: String? = try checkpoint?.decode(forColumn: "anchor_hash")
         guard let checkpointSequence, let through, through >= first - 1 else {
             let missing = (through ?? 0) + 1
             let newest = through.map { " (the newest checkpoint anchors the chain after entry \($0))" } ?? ""
-            _ = broken(missing, .missing, "entries \(missing)…\(first - 1) are missing and no prune checkpoint accounts for them\(newest)")
+            _ = broken(
+                missing, .missing,
+                "entries \(missing)…\(first - 1) are missing and no prune checkpoint accounts for them\(newest)")
             return nil
         }
         guard through == first - 1, let anchor = anchorHex.flatMap(bytes(fromHex:)) else {
@@ -104,7 +113,9 @@ private struct ChainVerifier {
         return anchor
     }
 
-    private mutating func broken(_ sequence: Int64, _ problem: BrokenEntry.Problem, _ detail: String) -> JournalVerification {
+    private mutating func broken(_ sequence: Int64, _ problem: BrokenEntry.Problem, _ detail: String)
+        -> JournalVerification
+    {
         result.firstBroken = BrokenEntry(sequence: sequence, problem: problem, detail: detail)
         return result
     }

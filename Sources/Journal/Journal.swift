@@ -30,6 +30,7 @@ internal import GRDB
 /// ## Personal data
 /// Request bodies describe AI tools and may name systems, suppliers and staff and give staff counts; they should
 /// not contain personal data about citizens. Principals are ZeroMQ routing ids or `anonymous` for now.
+/// `PRAGMA secure_delete = ON`, so what a prune deletes is overwritten in the file rather than left in free pages.
 ///
 /// ## Threads
 /// All methods are synchronous and may be called from any thread; writes are serialised. The broker calls
@@ -64,6 +65,8 @@ public final class Journal: Sendable {
         let cap = options.maximumPageCount
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Pruned bodies are overwritten, not left in free pages (retention of personal data).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
             if let cap { try db.execute(sql: "PRAGMA max_page_count = \(cap)") }
         }
         let pool = try mapErrors("cannot open the journal \(path)") {

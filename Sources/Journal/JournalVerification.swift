@@ -82,7 +82,9 @@ public struct BrokenEntry: Hashable, Sendable, CustomStringConvertible {
     ///   - detail: what differs.
     ///   - expectedHash: the recomputed hash.
     ///   - storedHash: the stored hash.
-    public init(sequence: Int64, problem: Problem, detail: String, expectedHash: String? = nil, storedHash: String? = nil) {
+    public init(
+        sequence: Int64, problem: Problem, detail: String, expectedHash: String? = nil, storedHash: String? = nil
+    ) {
         self.sequence = sequence
         self.problem = problem
         self.detail = detail

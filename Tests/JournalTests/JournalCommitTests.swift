@@ -24,7 +24,9 @@ struct JournalCommitTests {
     }
 
     @Test func theBodyDigestIsLowerCaseHexSHA256() {
-        #expect(AcceptedRequest.digest(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            AcceptedRequest.digest(of: Array("abc".utf8))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     @Test func aMixedBatchWithOneBadWriteLeavesNothingBehind() throws {
@@ -73,7 +75,8 @@ struct JournalCommitTests {
 
     @Test(.timeLimit(.minutes(1)))
     func unfinishedRequestsSurviveACrash() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("journal-crash-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("journal-crash-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/journal.sqlite"

@@ -12,7 +12,9 @@ struct JournalErrorTests {
             let error = #expect(throws: JournalError.self) { try reader.commit([.accepted(request("b"))]) }
             #expect(error?.code == .readOnly)
             #expect(error?.isUnwritable == true)
-            let prune = #expect(throws: JournalError.self) { _ = try reader.prune(olderThan: time(0, day: "2030-01-01")) }
+            let prune = #expect(throws: JournalError.self) {
+                _ = try reader.prune(olderThan: time(0, day: "2030-01-01"))
+            }
             #expect(prune?.code == .readOnly)
         }
     }
@@ -39,7 +41,9 @@ struct JournalErrorTests {
             var stored = 0
             let error = #expect(throws: JournalError.self) {
                 for i in 0..<100 {
-                    try journal.commit([.accepted(request("r\(i)", body: "{\"pad\":\"\(big)\"}")), .completed(completion("r\(i)"))])
+                    try journal.commit([
+                        .accepted(request("r\(i)", body: "{\"pad\":\"\(big)\"}")), .completed(completion("r\(i)")),
+                    ])
                     stored += 1
                 }
             }

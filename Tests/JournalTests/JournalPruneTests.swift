@@ -79,7 +79,8 @@ struct JournalPruneTests {
             }
             #expect(try journal.history(HistoryFilter()).map(\.request.requestID) == ["r6"])
             // Tampering after a prune is still caught: the checkpoint's anchor.
-            try tamper(path, "UPDATE entry SET anchor_hash = '\(String(repeating: "1", count: 64))' WHERE kind = 'checkpoint'")
+            try tamper(
+                path, "UPDATE entry SET anchor_hash = '\(String(repeating: "1", count: 64))' WHERE kind = 'checkpoint'")
             #expect(try journal.verify().isIntact == false)
         }
     }

@@ -15,7 +15,9 @@ struct JournalTimestampTests {
         #expect(JournalTimestamp(rfc3339: text) == timestamp)
     }
 
-    @Test(arguments: ["2026-02-30T00:00:00.000Z", "2026-03-01T09:15:02Z", "2026-03-01 09:15:02.125Z", "", "2026-13-01T00:00:00.000Z"])
+    @Test(arguments: [
+        "2026-02-30T00:00:00.000Z", "2026-03-01T09:15:02Z", "2026-03-01 09:15:02.125Z", "", "2026-13-01T00:00:00.000Z",
+    ])
     func malformedTimestampsAreRejected(text: String) {
         #expect(JournalTimestamp(rfc3339: text) == nil)
     }

@@ -154,7 +154,10 @@ struct JournalVerifyTests {
 
     @Test func anEntryTurnedIntoAnotherKindIsNamed() throws {
         try withChain { journal, path in
-            try tamper(path, "UPDATE entry SET kind = 'checkpoint', pruned_through = 0, anchor_hash = 'x', pruned_before = 'y' WHERE seq = 6")
+            try tamper(
+                path,
+                "UPDATE entry SET kind = 'checkpoint', pruned_through = 0, anchor_hash = 'x', pruned_before = 'y' WHERE seq = 6"
+            )
             let report = try journal.verify()
             #expect(report.firstBroken?.sequence == 6)
         }

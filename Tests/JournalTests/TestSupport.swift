@@ -32,7 +32,8 @@ func request(
 ) -> AcceptedRequest {
     let text = body ?? "{ \"request_id\" : \"\(id)\",\n  \"tool\": {\"name\": \"Tool \(id)\"}, \"staff\": 12 }"
     return AcceptedRequest(
-        requestID: id, service: "screen", body: Array(text.utf8), receivedAt: at, principal: "0a1b2c", department: department)
+        requestID: id, service: "screen", body: Array(text.utf8), receivedAt: at, principal: "0a1b2c",
+        department: department)
 }
 
 /// A completion with three packs.
