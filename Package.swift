@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 "RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Broker", "Worker", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine"]),
