@@ -50,13 +50,15 @@ let package = Package(
             dependencies: [
                 "RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Broker", "Worker", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine"]),
         .testTarget(name: "RulePacksTests", dependencies: ["RulePacks", "RulesEngine"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal"]),
+        // GRDB directly, to tamper with journal files the way an attacker with sqlite3 would.
+        .testTarget(name: "JournalTests", dependencies: ["Journal", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "RulesEngine", "Wire"]),
         // Real processes on loopback: builds on the `aiscreen` executable.
         .testTarget(name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Worker", "RulePacks"]),

@@ -1,0 +1,183 @@
+internal import Crypto
+internal import Foundation
+internal import GRDB
+
+/// One link of the hash chain: a row of the `entry` table (with its `entry_pack` rows), as stored.
+///
+/// `hash = SHA-256(previous entry's hash ‖ canonicalBytes)`, where the first entry's previous hash is 32 zero bytes
+/// (or, after pruning, the anchor hash of the newest checkpoint). See ``Journal`` for the design.
+struct Entry: Sendable {
+    enum Kind: String, Sendable {
+        case accepted, completed, checkpoint
+    }
+
+    var sequence: Int64
+    var kind: Kind
+    /// Received (accepted), completed (completed) or pruned (checkpoint) time, RFC 3339 UTC ms.
+    var at: String
+    var requestID: String?
+    var service: String?
+    var body: Data?
+    var bodySHA256: String?
+    var principal: String?
+    var department: String?
+    var verdict: String?
+    var result: Data?
+    var prunedThrough: Int64?
+    var anchorHash: String?
+    var prunedBefore: String?
+    var packs: [PackRevision] = []
+    /// Lower-case hex SHA-256, as stored.
+    var hash: String = ""
+
+    /// The bytes the chain hashes, version 1. A fixed prefix, then each field in a fixed order as a 4-byte big-endian
+    /// length and the bytes (`FFFFFFFF` for NULL), so no two different entries encode the same. The body enters
+    /// through its SHA-256 (``bodySHA256``; ``Journal/verify()`` checks the body against it); the result JSON enters
+    /// whole. Pack rows are included for every kind, sorted by pack id, so a pack row added anywhere is caught.
+    var canonicalBytes: [UInt8] {
+        var out = Array("aiscreen.journal.entry.v1\n".utf8)
+        out.reserveCapacity(160 + (result?.count ?? 0))
+        func field(_ bytes: some Collection<UInt8>) {
+            let n = UInt32(truncatingIfNeeded: bytes.count)
+            out += [UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)]
+            out += bytes
+        }
+        func field(_ text: String?) {
+            guard let text else {
+                out += [0xff, 0xff, 0xff, 0xff]
+                return
+            }
+            field(text.utf8)
+        }
+        field(String(sequence))
+        field(kind.rawValue)
+        field(at)
+        field(requestID)
+        field(service)
+        field(bodySHA256)
+        field(principal)
+        field(department)
+        field(verdict)
+        if let result { field(result) } else { field(nil as String?) }
+        field(prunedThrough.map { String($0) })
+        field(anchorHash)
+        field(prunedBefore)
+        field(String(packs.count))
+        for pack in packs.sorted(by: { $0.id < $1.id }) {
+            field(pack.id)
+            field(pack.version)
+            field(pack.digest)
+        }
+        return out
+    }
+
+    /// The chain hash of this entry after an entry whose hash is `previous` (32 raw bytes).
+    func chainHash(after previous: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: previous)
+        hasher.update(data: canonicalBytes)
+        return Array(hasher.finalize())
+    }
+
+    static let genesis = [UInt8](repeating: 0, count: 32)
+}
+
+extension Entry {
+    /// An `accepted` entry for `request` at `sequence`.
+    init(sequence: Int64, accepted request: AcceptedRequest) {
+        self.init(sequence: sequence, kind: .accepted, at: request.receivedAt.description)
+        requestID = request.requestID
+        service = request.service
+        body = Data(request.body)
+        bodySHA256 = request.bodyDigest
+        principal = request.principal
+        department = request.department
+    }
+
+    /// A `completed` entry for `screening` at `sequence`.
+    init(sequence: Int64, completed screening: CompletedScreening) {
+        self.init(sequence: sequence, kind: .completed, at: screening.completedAt.description)
+        requestID = screening.requestID
+        verdict = screening.verdict
+        result = Data(screening.result)
+        packs = screening.packs
+    }
+
+    /// Reads the columns of an `entry` row (packs are added by the caller). Throws on a missing or mistyped value,
+    /// which only tampering can produce (the table's CHECK constraints forbid it otherwise).
+    init(row: Row) throws {
+        guard let kind = Kind(rawValue: try row.decode(String.self, forColumn: "kind")) else {
+            throw JournalError(.corrupt, "entry \(try row.decode(Int64.self, forColumn: "seq")) has an unknown kind")
+        }
+        self.init(
+            sequence: try row.decode(forColumn: "seq"), kind: kind, at: try row.decode(forColumn: "at"),
+            requestID: try row.decode(forColumn: "request_id"), service: try row.decode(forColumn: "service"),
+            body: try row.decode(forColumn: "body"), bodySHA256: try row.decode(forColumn: "body_sha256"),
+            principal: try row.decode(forColumn: "principal"), department: try row.decode(forColumn: "department"),
+            verdict: try row.decode(forColumn: "verdict"), result: try row.decode(forColumn: "result"),
+            prunedThrough: try row.decode(forColumn: "pruned_through"),
+            anchorHash: try row.decode(forColumn: "anchor_hash"),
+            prunedBefore: try row.decode(forColumn: "pruned_before"),
+            hash: try row.decode(forColumn: "hash"))
+    }
+
+    /// Inserts the entry and its pack rows.
+    func insert(_ db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO entry (seq, kind, at, request_id, service, body, body_sha256, principal, department,
+                    verdict, result, pruned_through, anchor_hash, pruned_before, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        try statement.execute(arguments: [
+            sequence, kind.rawValue, at, requestID, service, body, bodySHA256, principal, department, verdict, result,
+            prunedThrough, anchorHash, prunedBefore, hash,
+        ])
+        let packStatement = try db.cachedStatement(
+            sql: "INSERT INTO entry_pack (seq, pack_id, version, digest) VALUES (?, ?, ?, ?)")
+        for pack in packs {
+            try packStatement.execute(arguments: [sequence, pack.id, pack.version, pack.digest])
+        }
+    }
+
+    /// The request of an `accepted` entry.
+    func acceptedRequest() throws(JournalError) -> AcceptedRequest {
+        guard kind == .accepted, let requestID, let service, let body, let bodySHA256, let principal,
+            let receivedAt = JournalTimestamp(rfc3339: at)
+        else { throw JournalError(.corrupt, "entry \(sequence) is not a readable accepted request") }
+        return AcceptedRequest(
+            requestID: requestID, service: service, body: [UInt8](body), bodyDigest: bodySHA256,
+            receivedAt: receivedAt, principal: principal, department: department)
+    }
+
+    /// The screening of a `completed` entry.
+    func completedScreening() throws(JournalError) -> CompletedScreening {
+        guard kind == .completed, let requestID, let verdict, let result,
+            let completedAt = JournalTimestamp(rfc3339: at)
+        else { throw JournalError(.corrupt, "entry \(sequence) is not a readable completion") }
+        return CompletedScreening(
+            requestID: requestID, verdict: verdict, result: [UInt8](result), packs: packs, completedAt: completedAt)
+    }
+}
+
+/// 64 hex digits → 32 bytes; nil when `text` is not that.
+func bytes(fromHex text: String) -> [UInt8]? {
+    let digits = Array(text.utf8)
+    guard digits.count == 64 else { return nil }
+    func value(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: c - 48
+        case 97...102: c - 87
+        default: nil
+        }
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(32)
+    var i = 0
+    while i < 64 {
+        guard let high = value(digits[i]), let low = value(digits[i + 1]) else { return nil }
+        out.append(high << 4 | low)
+        i += 2
+    }
+    return out
+}

@@ -1,0 +1,36 @@
+/// How a ``Journal`` is opened, and the retention setting.
+///
+/// Deployment keys (read by the executable, not by this library):
+/// - `journal.path` (`--journal`, `AISCREEN_JOURNAL`, default ``defaultPath``): the SQLite file.
+/// - `journal.retention_days` (int, default 3650 = ten years): how long a finished screening is kept before
+///   `aiscreen journal prune` deletes it; see ``Journal/prune(olderThan:now:)``.
+public struct JournalOptions: Hashable, Sendable {
+    /// `aiscreen-journal.sqlite`, in the working directory.
+    public static let defaultPath = "aiscreen-journal.sqlite"
+    /// 3650 days (ten years), the default of `journal.retention_days`.
+    public static let defaultRetentionDays = 3650
+
+    /// Open without writing: no file is created, no migration runs, ``Journal/commit(_:)`` and
+    /// ``Journal/prune(olderThan:now:)`` fail with ``JournalError/Code/readOnly``. For the inspection commands.
+    public var readOnly = false
+    /// How long to wait for another process's lock (e.g. `aiscreen journal prune` while the broker runs) before
+    /// failing with ``JournalError/Code/busy``. Default 5 seconds.
+    public var busyTimeout: Duration = .seconds(5)
+    /// Days to keep finished screenings (`journal.retention_days`, default 3650).
+    public var retentionDays = JournalOptions.defaultRetentionDays
+    /// A hard cap on the file size in pages (`PRAGMA max_page_count`); nil for none. Writes beyond it fail with
+    /// ``JournalError/Code/diskFull``, exactly as on a full disk (the tests use this).
+    package var maximumPageCount: Int?
+
+    /// Defaults: read-write, 5 s busy timeout, 3650 days' retention.
+    public init(readOnly: Bool = false, busyTimeout: Duration = .seconds(5), retentionDays: Int = 3650) {
+        self.readOnly = readOnly
+        self.busyTimeout = busyTimeout
+        self.retentionDays = retentionDays
+    }
+
+    /// The prune cutoff for ``retentionDays`` before `now`.
+    public func retentionCutoff(now: JournalTimestamp) -> JournalTimestamp {
+        now.adding(days: -retentionDays)
+    }
+}

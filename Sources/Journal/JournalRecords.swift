@@ -1,0 +1,154 @@
+internal import Crypto
+
+/// A screening request as the broker received it, recorded before it is dispatched.
+///
+/// Personal data: request bodies describe AI tools and may name systems, suppliers and contact staff and give staff
+/// counts (personal data about employees of the municipality or supplier), but they should not contain personal data
+/// about citizens. The journal keeps them for the retention period (``JournalOptions/retentionDays``) and then
+/// ``Journal/prune(olderThan:now:)`` deletes them.
+public struct AcceptedRequest: Hashable, Sendable {
+    /// The client's request id (unique in the journal).
+    public var requestID: String
+    /// The service asked for (`screen` or `pack.<id>`).
+    public var service: String
+    /// The request body exactly as received.
+    public let body: [UInt8]
+    /// Lower-case hex SHA-256 of ``body``: the idempotency check compares it with a retried request's.
+    public let bodyDigest: String
+    /// When the broker received the request.
+    public var receivedAt: JournalTimestamp
+    /// Who sent it. For now the broker passes the ZeroMQ routing id in hex, or `anonymous`.
+    public var principal: String
+    /// `requester.department` of the request, when it has one.
+    public var department: String?
+
+    /// Computes ``bodyDigest`` from `body`.
+    /// - Parameters:
+    ///   - requestID: the client's request id.
+    ///   - service: `screen` or `pack.<id>`.
+    ///   - body: the body exactly as received.
+    ///   - receivedAt: when it was received.
+    ///   - principal: who sent it.
+    ///   - department: `requester.department`, if present.
+    public init(
+        requestID: String, service: String, body: [UInt8], receivedAt: JournalTimestamp, principal: String,
+        department: String? = nil
+    ) {
+        self.requestID = requestID
+        self.service = service
+        self.body = body
+        self.bodyDigest = Self.digest(of: body)
+        self.receivedAt = receivedAt
+        self.principal = principal
+        self.department = department
+    }
+
+    /// A request read back from the journal, with the digest stored next to it.
+    init(
+        requestID: String, service: String, body: [UInt8], bodyDigest: String, receivedAt: JournalTimestamp,
+        principal: String, department: String?
+    ) {
+        self.requestID = requestID
+        self.service = service
+        self.body = body
+        self.bodyDigest = bodyDigest
+        self.receivedAt = receivedAt
+        self.principal = principal
+        self.department = department
+    }
+
+    /// Lower-case hex SHA-256 of `body`, as ``bodyDigest`` holds it.
+    public static func digest(of body: [UInt8]) -> String {
+        hex(SHA256.hash(data: body))
+    }
+}
+
+/// One rule pack's part in a verdict: which revision of the pack judged the request.
+public struct PackRevision: Hashable, Sendable {
+    /// The pack id, e.g. `gdpr`.
+    public var id: String
+    /// The pack's version (its manifest revision).
+    public var version: String
+    /// The digest of the pack's source, as the worker registered it.
+    public var digest: String
+
+    /// - Parameters:
+    ///   - id: the pack id.
+    ///   - version: the pack version.
+    ///   - digest: the pack digest.
+    public init(id: String, version: String, digest: String) {
+        self.id = id
+        self.version = version
+        self.digest = digest
+    }
+}
+
+/// The combined verdict for an accepted request.
+public struct CompletedScreening: Hashable, Sendable {
+    /// The request id this completes (accepted earlier, or earlier in the same batch).
+    public var requestID: String
+    /// The combined verdict (`approved`, `approved-with-conditions`, `needs-review`, `rejected`), or `error` when a
+    /// `pack.<id>` request ended in an ERROR reply.
+    public var verdict: String
+    /// The combined result JSON exactly as sent to the client.
+    public var result: [UInt8]
+    /// Every pack that gave a verdict, with its version and digest. Stored sorted by pack id.
+    public var packs: [PackRevision]
+    /// When the verdict was combined.
+    public var completedAt: JournalTimestamp
+
+    /// - Parameters:
+    ///   - requestID: the request this completes.
+    ///   - verdict: the combined verdict.
+    ///   - result: the combined result JSON, exact bytes.
+    ///   - packs: the packs that judged it.
+    ///   - completedAt: when.
+    public init(
+        requestID: String, verdict: String, result: [UInt8], packs: [PackRevision], completedAt: JournalTimestamp
+    ) {
+        self.requestID = requestID
+        self.verdict = verdict
+        self.result = result
+        self.packs = packs.sorted { $0.id < $1.id }
+        self.completedAt = completedAt
+    }
+}
+
+/// One write in a ``Journal/commit(_:)`` batch.
+public enum JournalWrite: Hashable, Sendable {
+    /// A request was accepted (before dispatch).
+    case accepted(AcceptedRequest)
+    /// A request's verdict was combined (before the reply and the publication).
+    case completed(CompletedScreening)
+}
+
+/// A request in the journal with its verdict, if it has one.
+public struct JournalRecord: Hashable, Sendable {
+    /// The chain sequence number of the request's `accepted` entry.
+    public var sequence: Int64
+    /// The request as received.
+    public var request: AcceptedRequest
+    /// The verdict; nil while the request is unfinished.
+    public var completion: CompletedScreening?
+
+    /// - Parameters:
+    ///   - sequence: the sequence number of the `accepted` entry.
+    ///   - request: the request.
+    ///   - completion: its verdict, if any.
+    public init(sequence: Int64, request: AcceptedRequest, completion: CompletedScreening?) {
+        self.sequence = sequence
+        self.request = request
+        self.completion = completion
+    }
+}
+
+func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(64)
+    for byte in bytes {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}

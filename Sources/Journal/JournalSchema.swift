@@ -1,0 +1,110 @@
+internal import GRDB
+
+/// The journal's schema and its migrations.
+///
+/// Version 1 (`PRAGMA user_version = 1`, GRDB migration `v1`, `PRAGMA application_id = 0x61697363` "aisc"):
+///
+/// ```sql
+/// CREATE TABLE entry (                       -- the hash chain, one row per entry
+///   seq INTEGER PRIMARY KEY AUTOINCREMENT,   -- 1, 2, 3, … gapless; sqlite_sequence keeps the highest ever used
+///   kind TEXT NOT NULL,                      -- 'accepted' | 'completed' | 'checkpoint'
+///   at TEXT NOT NULL,                        -- RFC 3339 UTC ms: received / completed / pruned
+///   request_id TEXT,                         -- accepted, completed
+///   service TEXT, body BLOB, body_sha256 TEXT, principal TEXT, department TEXT,   -- accepted
+///   verdict TEXT, result BLOB,                                                    -- completed
+///   pruned_through INTEGER, anchor_hash TEXT, pruned_before TEXT,                 -- checkpoint
+///   hash TEXT NOT NULL                       -- hex SHA-256(previous hash ‖ canonical bytes)
+/// );
+/// CREATE TABLE entry_pack (seq → entry ON DELETE CASCADE, pack_id, version, digest, PRIMARY KEY (seq, pack_id));
+/// CREATE VIEW screening AS …                 -- one row per request with its verdict, for people using sqlite3
+/// ```
+enum JournalSchema {
+    /// The schema version this build writes and reads.
+    static let version = 1
+    /// `PRAGMA application_id` of a journal file: "aisc".
+    static let applicationID: Int32 = 0x6169_7363
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE entry (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kind TEXT NOT NULL CHECK (kind IN ('accepted', 'completed', 'checkpoint')),
+                        at TEXT NOT NULL,
+                        request_id TEXT,
+                        service TEXT,
+                        body BLOB,
+                        body_sha256 TEXT,
+                        principal TEXT,
+                        department TEXT,
+                        verdict TEXT,
+                        result BLOB,
+                        pruned_through INTEGER,
+                        anchor_hash TEXT,
+                        pruned_before TEXT,
+                        hash TEXT NOT NULL,
+                        CHECK (CASE kind
+                            WHEN 'accepted' THEN request_id IS NOT NULL AND service IS NOT NULL AND body IS NOT NULL
+                                AND body_sha256 IS NOT NULL AND principal IS NOT NULL
+                            WHEN 'completed' THEN request_id IS NOT NULL AND verdict IS NOT NULL AND result IS NOT NULL
+                            ELSE pruned_through IS NOT NULL AND anchor_hash IS NOT NULL AND pruned_before IS NOT NULL
+                        END)
+                    );
+                    CREATE UNIQUE INDEX entry_accepted_request ON entry (request_id) WHERE kind = 'accepted';
+                    CREATE UNIQUE INDEX entry_completed_request ON entry (request_id) WHERE kind = 'completed';
+                    CREATE INDEX entry_accepted_at ON entry (at) WHERE kind = 'accepted';
+                    CREATE INDEX entry_accepted_department ON entry (department, at) WHERE kind = 'accepted';
+                    CREATE INDEX entry_completed_verdict ON entry (verdict) WHERE kind = 'completed';
+                    CREATE INDEX entry_checkpoint ON entry (seq) WHERE kind = 'checkpoint';
+                    CREATE TABLE entry_pack (
+                        seq INTEGER NOT NULL REFERENCES entry (seq) ON DELETE CASCADE,
+                        pack_id TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        digest TEXT NOT NULL,
+                        PRIMARY KEY (seq, pack_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX entry_pack_revision ON entry_pack (pack_id, version);
+                    CREATE VIEW screening AS
+                        SELECT a.request_id, a.service, a.at AS received_at, a.principal, a.department,
+                            a.body_sha256, c.verdict, c.at AS completed_at,
+                            (SELECT group_concat(p.pack_id || '@' || p.version, ' ')
+                                FROM entry_pack p WHERE p.seq = c.seq) AS packs,
+                            a.seq AS accepted_seq, c.seq AS completed_seq
+                        FROM entry a LEFT JOIN entry c ON c.kind = 'completed' AND c.request_id = a.request_id
+                        WHERE a.kind = 'accepted';
+                    PRAGMA application_id = \(applicationID);
+                    PRAGMA user_version = 1;
+                    """)
+        }
+        return migrator
+    }
+
+    /// Creates or upgrades the schema. Refuses a file that belongs to something else or to a newer aiscreen.
+    static func prepare(_ writer: any DatabaseWriter, path: String) throws {
+        try writer.read { db in try check(db, path: path, requireComplete: false) }
+        try migrator.migrate(writer)
+    }
+
+    /// Throws ``JournalError/Code/incompatibleSchema`` unless `db` is an aiscreen journal this build understands
+    /// (or, with `requireComplete` false, an empty database about to become one).
+    static func check(_ db: Database, path: String, requireComplete: Bool) throws {
+        let application = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+        let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        if application == 0 && tables == 0 && !requireComplete { return }
+        guard application == applicationID else {
+            throw JournalError(.incompatibleSchema, "\(path) is not an aiscreen journal")
+        }
+        guard userVersion <= version, try !migrator.hasBeenSuperseded(db) else {
+            throw JournalError(
+                .incompatibleSchema,
+                "\(path) has journal schema version \(userVersion); this aiscreen understands up to \(version)")
+        }
+        if requireComplete, try !migrator.hasCompletedMigrations(db) {
+            throw JournalError(
+                .incompatibleSchema, "\(path) has an older journal schema; open it read-write once to upgrade it")
+        }
+    }
+}
