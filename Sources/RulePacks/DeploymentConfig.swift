@@ -19,6 +19,8 @@ internal import Foundation
 /// - `rules` (`AISCREEN_RULES`, default `rules`): the folder of rule packs.
 /// - `workers` (default `workers`): the folder of worker pool files.
 /// - `packs.<id>.parameters.<name>`: pack parameter overrides (see rules/README.md).
+/// - `journal.path` (`AISCREEN_JOURNAL`, default `aiscreen-journal.sqlite`) and `journal.retention_days` (default
+///   3650): the journal read by `aiscreen history`, `aiscreen verdict` and `aiscreen journal`.
 public struct DeploymentConfig: Sendable {
     public var clientEndpoint = "tcp://127.0.0.1:5555"
     public var workerEndpoint = "tcp://127.0.0.1:5556"
@@ -34,6 +36,8 @@ public struct DeploymentConfig: Sendable {
     public var rules = "rules"
     public var workers = "workers"
     public var overrides: [String: [String: Located<JSONValue>]] = [:]
+    public var journalPath = "aiscreen-journal.sqlite"
+    public var journalRetentionDays = 3650
 
     public init() {}
 
@@ -59,13 +63,14 @@ public struct DeploymentConfig: Sendable {
         if let v = environment["AISCREEN_WORKER_ENDPOINT"] { config.workerEndpoint = v }
         if let v = environment["AISCREEN_PUBLISH_ENDPOINT"] { config.publishEndpoint = v }
         if let v = environment["AISCREEN_RULES"] { config.rules = v }
+        if let v = environment["AISCREEN_JOURNAL"] { config.journalPath = v }
         return (config, diagnostics)
     }
 
     mutating func apply(yaml text: String, file: String) -> [RuleDiagnostic] {
         var source = YAMLSource(file: file, text: text)
         guard let root = source.root(),
-            let members = source.mapping(root, what: "the config", allowed: ["broker", "screening", "rules", "workers", "packs"])
+            let members = source.mapping(root, what: "the config", allowed: ["broker", "screening", "rules", "workers", "packs", "journal"])
         else { return source.diagnostics }
         func int(_ node: JSONValue, _ key: Located<String>, _ minimum: Int, into target: inout Int, _ source: inout YAMLSource) {
             guard case .int(let i) = node, i >= minimum else {
@@ -100,6 +105,14 @@ public struct DeploymentConfig: Sendable {
                 for (k, v) in source.mapping(value, what: "screening", allowed: ["required_packs"]) ?? [] {
                     _ = k
                     requiredPacks = source.strings(v, what: "required_packs").map(\.value)
+                }
+            case "journal":
+                for (k, v) in source.mapping(value, what: "journal", allowed: ["path", "retention_days"]) ?? [] {
+                    if k.value == "path" {
+                        journalPath = source.string(v, what: "journal.path")?.value ?? journalPath
+                    } else {
+                        int(source.json(v), k, 1, into: &journalRetentionDays, &source)
+                    }
                 }
             case "rules": rules = source.string(value, what: "rules")?.value ?? rules
             case "workers": workers = source.string(value, what: "workers")?.value ?? workers
