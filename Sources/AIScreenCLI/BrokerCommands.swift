@@ -1,6 +1,7 @@
 import ArgumentParser
 import Broker
 import Foundation
+import Journal
 import RulePacks
 import RulesEngine
 
@@ -24,6 +25,9 @@ struct BrokerOptions: ParsableArguments {
     @Option(name: .long, help: "Heartbeat interval in milliseconds.")
     var heartbeatMs: Int?
 
+    @Option(name: .long, help: "Journal file (SQLite): every accepted request and verdict is recorded before the broker answers (overrides journal.path and AISCREEN_JOURNAL).")
+    var journal: String?
+
     /// The deployment config with flags applied; exits with the config's problems when it is broken.
     func deployment() throws -> DeploymentConfig {
         var (config, diagnostics) = DeploymentConfig.load(path: self.config)
@@ -37,6 +41,7 @@ struct BrokerOptions: ParsableArguments {
         if let worker { config.workerEndpoint = worker }
         if let publish { config.publishEndpoint = publish }
         if let heartbeatMs { config.heartbeatMilliseconds = heartbeatMs }
+        if let journal { config.journalPath = journal }
         return config
     }
 
@@ -59,7 +64,17 @@ struct BrokerOptions: ParsableArguments {
         configuration.maxInflightPerClient = deployment.maxInflightPerClient
         configuration.completedCacheSize = deployment.completedCache
         let endpoints = BrokerEndpoints(client: deployment.clientEndpoint, worker: deployment.workerEndpoint, publish: deployment.publishEndpoint)
-        return (try BrokerService(configuration: configuration, endpoints: endpoints, schema: schema), packs.filter { required.contains($0.id) })
+        var journal: (any BrokerJournal)?
+        if let path = deployment.journalPath {
+            do {
+                journal = JournalAdapter(journal: try Journal(path: path))
+            } catch {
+                Console.error("error: cannot open the journal '\(path)': \(error) — fix journal.path (or --journal) or make the file writable")
+                throw ExitCode.failure
+            }
+        }
+        let service = try BrokerService(configuration: configuration, endpoints: endpoints, schema: schema, journal: journal)
+        return (service, packs.filter { required.contains($0.id) })
     }
 }
 

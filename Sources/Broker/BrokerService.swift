@@ -30,14 +30,20 @@ public final class BrokerService: Sendable {
     public let configuration: BrokerConfiguration
     public let endpoints: BrokerEndpoints
     let schema: SchemaNode
+    let journal: (any BrokerJournal)?
     let context: ZMQContext
     let commands: ZMQCommandQueue<Command>
     private let snapshot = Mutex(BrokerCounters())
 
-    public init(configuration: BrokerConfiguration, endpoints: BrokerEndpoints, schema: SchemaNode) throws(ZMQError) {
+    /// - Parameter journal: where accepted requests and verdicts are recorded before any reply or publish;
+    ///   `nil` runs without a journal (idempotency then rests on the in-memory cache only).
+    public init(
+        configuration: BrokerConfiguration, endpoints: BrokerEndpoints, schema: SchemaNode, journal: (any BrokerJournal)? = nil
+    ) throws(ZMQError) {
         self.configuration = configuration
         self.endpoints = endpoints
         self.schema = schema
+        self.journal = journal
         self.context = try ZMQContext()
         self.commands = try ZMQCommandQueue()
     }
@@ -93,7 +99,8 @@ public final class BrokerService: Sendable {
         var stopAt: Int64?
         var sendFailures = 0
 
-        func perform(_ actions: [BrokerStateMachine.Action]) {
+        func perform(_ proposed: [BrokerStateMachine.Action]) {
+            let actions = journaled(proposed, &machine)
             for action in actions {
                 do {
                     switch action {
@@ -101,10 +108,24 @@ public final class BrokerService: Sendable {
                     case .sendToWorker(let peer, let frames): try workers.send([peer.bytes] + frames, flags: .dontWait)
                     case .publish(let topic, let result):
                         try publisher.send([topic, publishing.body(result)], flags: .dontWait)
+                    case .record:
+                        break  // written by `journaled` before any send
                     }
                 } catch {
                     sendFailures += 1  // vanished peer (EHOSTUNREACH) or full queue (EAGAIN)
                 }
+            }
+        }
+
+        if let journal {
+            // Recovery: requests accepted before a crash get their verdict now.
+            do {
+                for request in try journal.unfinished() {
+                    guard let id = try? RequestID(request.requestID), let service = try? ServiceName(request.service) else { continue }
+                    perform(machine.recover(requestID: id, service: service, body: request.body, now: Self.milliseconds()))
+                }
+            } catch {
+                machine.journalUnavailable = "\(error)"
             }
         }
 
@@ -121,7 +142,12 @@ public final class BrokerService: Sendable {
             if result.isReadable(clientToken) {
                 for _ in 0..<2_000 {
                     guard let frames = try clients.receiveMultipart(flags: .dontWait), let identity = frames.first else { break }
-                    perform(machine.clientMessage(from: PeerID(identity), frames: Array(frames.dropFirst()), now: now))
+                    let peer = PeerID(identity)
+                    let message = Array(frames.dropFirst())
+                    let (earlier, handled) = fromJournal(message, peer, &machine)
+                    perform(earlier)
+                    if handled { continue }
+                    perform(machine.clientMessage(from: peer, frames: message, now: now))
                 }
             }
             if result.isReadable(workerToken) {
@@ -143,6 +169,74 @@ public final class BrokerService: Sendable {
                 return
             }
         }
+    }
+}
+
+extension BrokerService {
+    /// Records the batch's journal writes in one transaction before anything in it is sent. If that fails, new
+    /// requests in the batch are dropped with an error to their clients, verdicts in it are answered with an
+    /// error instead (they were not recorded) and not published, and the broker refuses new requests until a
+    /// journal write succeeds again.
+    func journaled(_ actions: [BrokerStateMachine.Action], _ machine: inout BrokerStateMachine) -> [BrokerStateMachine.Action] {
+        let records = actions.compactMap { action -> BrokerStateMachine.Record? in
+            if case .record(let record) = action { return record }
+            return nil
+        }
+        guard let journal, !records.isEmpty else { return actions }
+        do {
+            try journal.commit(records)
+            if machine.journalUnavailable != nil, records.contains(where: { if case .completed = $0 { true } else { false } }) {
+                machine.journalUnavailable = nil
+            }
+            return actions
+        } catch {
+            let reason = "\(error)"
+            machine.journalUnavailable = reason
+            var accepted: [RequestID] = []
+            var completed = Set<String>()
+            for record in records {
+                switch record {
+                case .accepted(let id, _, _, _, _): if let id = try? RequestID(id) { accepted.append(id) }
+                case .completed(let id, _, _, _): completed.insert(id)
+                }
+            }
+            var kept: [BrokerStateMachine.Action] = []
+            for action in actions {
+                switch action {
+                case .sendToClient(let peer, let frames):
+                    if case .final(let service, let id, _)? = try? BrokerReply.decode(frames: frames), completed.contains(id.rawValue) {
+                        let message = "the verdict could not be recorded in the journal (\(reason)); retry the same request id later"
+                        kept.append(.sendToClient(peer, BrokerReply.error(service: service, requestID: id, code: .internalError, message: message).encode()))
+                    } else {
+                        kept.append(action)
+                    }
+                case .publish(_, let result):
+                    if case .string(let id)? = result["request_id"], completed.contains(id) { continue }
+                    kept.append(action)
+                default:
+                    kept.append(action)
+                }
+            }
+            for id in completed { if let requestID = try? RequestID(id) { machine.forget(requestID) } }
+            return kept + machine.abandon(accepted, reason: reason)
+        }
+    }
+
+    /// A request id the journal already knows (e.g. from before a restart): the stored answer, `conflict`, or —
+    /// for one accepted but never finished — its re-evaluation, which the request then joins.
+    /// - Returns: actions to perform first, and whether the message is fully handled.
+    func fromJournal(_ frames: [[UInt8]], _ client: PeerID, _ machine: inout BrokerStateMachine) -> ([BrokerStateMachine.Action], Bool) {
+        guard let journal, case .request(let service, let requestID, _, _, let body)? = try? ClientMessage.decode(frames: frames),
+            !machine.knows(requestID), let stored = try? journal.lookup(requestID.rawValue)
+        else { return ([], false) }
+        guard stored.service == service.rawValue, stored.matches(body) else {
+            let conflict = BrokerReply.error(service: service, requestID: requestID, code: .conflict, message: "request id \(requestID) was already used for a different request; use a new id")
+            return ([.sendToClient(client, conflict.encode())], true)
+        }
+        guard let result = stored.result else {
+            return (machine.recover(requestID: requestID, service: service, body: body, now: Self.milliseconds()), false)
+        }
+        return ([.sendToClient(client, BrokerReply.final(service: service, requestID: requestID, body: result).encode())], true)
     }
 }
 

@@ -61,7 +61,11 @@ extension BrokerStateMachine {
         let json = result.json
         let reply = BrokerReply.final(service: open.service, requestID: requestID, body: Array(JSONWriter.string(json).utf8)).encode()
         remember(requestID, Completed(service: open.service, fingerprint: open.fingerprint, reply: reply))
-        var actions = open.waiters.map { Action.sendToClient($0.client, reply) }
+        let packs = result.packs.map { RecordedPack(id: $0.pack, version: $0.version, digest: $0.digest) }
+        var actions: [Action] = [
+            .record(.completed(requestID: requestID.rawValue, verdict: result.verdict.description, result: Array(JSONWriter.string(json).utf8), packs: packs))
+        ]
+        actions += open.waiters.map { Action.sendToClient($0.client, reply) }
         if open.service == .screen {
             let verdict = VerdictTopic.Verdict(rawValue: result.verdict.description) ?? .needsReview
             actions.append(.publish(topic: VerdictTopic(verdict: verdict, department: open.department).bytes, result: json))

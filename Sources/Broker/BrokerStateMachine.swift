@@ -1,5 +1,5 @@
 public import RulesEngine
-import Wire
+public import Wire
 internal import Crypto
 
 /// A peer's ROUTER routing identity.
@@ -23,6 +23,21 @@ public struct BrokerStateMachine: Sendable {
         case sendToWorker(PeerID, [[UInt8]])
         /// Publish a combined verdict: the service adds `seq`, `published_at` and `run_id`.
         case publish(topic: [UInt8], result: JSONValue)
+        /// Write to the journal before any send that follows in the same batch of actions.
+        case record(Record)
+    }
+
+    /// What the journal must hold before the broker acknowledges or publishes.
+    public enum Record: Sendable, Equatable {
+        case accepted(requestID: String, service: String, body: [UInt8], principal: String, department: String?)
+        case completed(requestID: String, verdict: String, result: [UInt8], packs: [RecordedPack])
+    }
+
+    /// A pack revision that judged a request.
+    public struct RecordedPack: Sendable, Equatable {
+        public var id: String
+        public var version: String
+        public var digest: String
     }
 
     struct Worker {
@@ -85,6 +100,9 @@ public struct BrokerStateMachine: Sendable {
     var inflightPerClient: [PeerID: Int] = [:]
     var nextTicket: UInt64 = 0
     public private(set) var isShuttingDown = false
+    /// Set while the journal cannot be written: new requests are refused, because what cannot be recorded
+    /// must not be accepted.
+    public var journalUnavailable: String?
     public internal(set) var counters = BrokerCounters()
 
     /// - Parameters:
@@ -165,6 +183,9 @@ public struct BrokerStateMachine: Sendable {
         if isShuttingDown {
             return [refuse(client, service, requestID, .shuttingDown, "the broker is stopping; retry when it is back")]
         }
+        if let reason = journalUnavailable {
+            return [refuse(client, service, requestID, .internalError, "the journal cannot be written (\(reason)); the request was not accepted — retry later")]
+        }
         if inflightPerClient[client, default: 0] >= configuration.maxInflightPerClient {
             return [refuse(client, service, requestID, .overloaded, "more than \(configuration.maxInflightPerClient) requests in flight from this client; wait for answers")]
         }
@@ -194,7 +215,9 @@ public struct BrokerStateMachine: Sendable {
         if case .date(let day)? = request.value(at: ["screening_date"]) { open.screeningDate = day }
         counters.requestsAccepted += 1
         inflightPerClient[client, default: 0] += 1
-        var actions: [Action] = []
+        var actions: [Action] = [
+            .record(.accepted(requestID: requestID.rawValue, service: service.rawValue, body: body, principal: client.description, department: open.department))
+        ]
         for pack in packs {
             guard hasWorkers(pack) else {
                 open.failures[pack] = (.noWorkers, "no worker serves pack \(pack)")
@@ -212,6 +235,65 @@ public struct BrokerStateMachine: Sendable {
         if pending[requestID]?.isComplete == true { actions += finish(requestID) }
         return actions
     }
+
+    /// Re-dispatches a journaled request that has no verdict yet (after a restart). Nobody waits for it; its
+    /// verdict is journaled and published, and a client that retries the id attaches to it.
+    public mutating func recover(requestID: RequestID, service: ServiceName, body: [UInt8], now: Int64) -> [Action] {
+        guard pending[requestID] == nil, completed[requestID] == nil else { return [] }
+        let packs: [String]
+        if service == .screen {
+            packs = configuration.packs
+        } else if let pack = service.packID, configuration.packs.contains(pack) {
+            packs = [pack]
+        } else {
+            return []
+        }
+        var open = Pending(
+            requestID: requestID, service: service, fingerprint: Self.fingerprint(service, body), waiters: [],
+            deadlineAt: now + max(configuration.defaultDeadlineMilliseconds, 60_000), packs: packs)
+        if let request = try? body.withUnsafeBufferPointer({ buffer throws(RequestValidationError) in try decoder.decode(bytes: buffer) }) {
+            if case .string(let department)? = request.value(at: ["requester", "department"]) { open.department = department }
+            if case .date(let day)? = request.value(at: ["screening_date"]) { open.screeningDate = day }
+        }
+        for pack in packs {
+            nextTicket += 1
+            guard let ticketID = try? TicketID("t-\(nextTicket)") else { continue }
+            tickets[ticketID] = Ticket(id: ticketID, request: requestID, pack: pack, body: body)
+            open.tickets.append(ticketID)
+            queues[pack, default: Deque()].append(ticketID)
+        }
+        pending[requestID] = open
+        var actions: [Action] = []
+        for pack in packs { actions += dispatch(pack, now: now) }
+        return actions
+    }
+
+    /// The journal could not record these requests' acceptance: drop them (tickets already sent are answered
+    /// into the void) and tell their clients.
+    public mutating func abandon(_ requestIDs: [RequestID], reason: String) -> [Action] {
+        var actions: [Action] = []
+        for requestID in requestIDs {
+            guard let open = pending.removeValue(forKey: requestID) else { continue }
+            for ticketID in open.tickets {
+                tickets[ticketID]?.request = nil
+                if tickets[ticketID]?.worker == nil { tickets[ticketID] = nil }
+            }
+            for waiter in open.waiters {
+                let left = (inflightPerClient[waiter.client] ?? 1) - 1
+                inflightPerClient[waiter.client] = left > 0 ? left : nil
+                actions.append(refuse(waiter.client, open.service, requestID, .internalError, "the journal cannot be written (\(reason)); the request was not accepted — retry later"))
+            }
+        }
+        return actions
+    }
+
+    /// Forget a cached answer (its journal record failed, so it must not be replayed).
+    public mutating func forget(_ requestID: RequestID) {
+        completed[requestID] = nil
+    }
+
+    /// Whether the broker already knows this request id (in flight or answered).
+    public func knows(_ requestID: RequestID) -> Bool { pending[requestID] != nil || completed[requestID] != nil }
 
     func refuse(_ client: PeerID, _ service: ServiceName?, _ requestID: RequestID, _ code: ErrorCode, _ message: String) -> Action {
         .sendToClient(client, BrokerReply.error(service: service, requestID: requestID, code: code, message: String(message.prefix(1024))).encode())

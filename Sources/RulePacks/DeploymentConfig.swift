@@ -19,8 +19,9 @@ internal import Foundation
 /// - `rules` (`AISCREEN_RULES`, default `rules`): the folder of rule packs.
 /// - `workers` (default `workers`): the folder of worker pool files.
 /// - `packs.<id>.parameters.<name>`: pack parameter overrides (see rules/README.md).
-/// - `journal.path` (`AISCREEN_JOURNAL`, default `aiscreen-journal.sqlite`) and `journal.retention_days` (default
-///   3650): the journal read by `aiscreen history`, `aiscreen verdict` and `aiscreen journal`.
+/// - `journal.path` (`AISCREEN_JOURNAL`; no default: without it the broker keeps no journal) and
+///   `journal.retention_days` (default 3650): the journal the broker writes before it answers, read by
+///   `aiscreen history`, `aiscreen verdict` and `aiscreen journal`.
 public struct DeploymentConfig: Sendable {
     public var clientEndpoint = "tcp://127.0.0.1:5555"
     public var workerEndpoint = "tcp://127.0.0.1:5556"
@@ -36,7 +37,8 @@ public struct DeploymentConfig: Sendable {
     public var rules = "rules"
     public var workers = "workers"
     public var overrides: [String: [String: Located<JSONValue>]] = [:]
-    public var journalPath = "aiscreen-journal.sqlite"
+    /// The broker journals only when a path is set (config, `AISCREEN_JOURNAL` or `--journal`).
+    public var journalPath: String?
     public var journalRetentionDays = 3650
 
     public init() {}
@@ -109,7 +111,7 @@ public struct DeploymentConfig: Sendable {
             case "journal":
                 for (k, v) in source.mapping(value, what: "journal", allowed: ["path", "retention_days"]) ?? [] {
                     if k.value == "path" {
-                        journalPath = source.string(v, what: "journal.path")?.value ?? journalPath
+                        journalPath = source.string(v, what: "journal.path")?.value
                     } else {
                         int(source.json(v), k, 1, into: &journalRetentionDays, &source)
                     }
