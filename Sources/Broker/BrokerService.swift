@@ -226,9 +226,11 @@ extension BrokerService {
     /// for one accepted but never finished — its re-evaluation, which the request then joins.
     /// - Returns: actions to perform first, and whether the message is fully handled.
     func fromJournal(_ frames: [[UInt8]], _ client: PeerID, _ machine: inout BrokerStateMachine) -> ([BrokerStateMachine.Action], Bool) {
-        guard let journal, case .request(let service, let requestID, _, _, let body)? = try? ClientMessage.decode(frames: frames),
-            !machine.knows(requestID), let stored = try? journal.lookup(requestID.rawValue)
-        else { return ([], false) }
+        guard let journal, case .request(let service, let requestID, _, _, let body)? = try? ClientMessage.decode(frames: frames) else {
+            return ([], false)
+        }
+        if service == .verdictGet { return ([.sendToClient(client, verdictGet(journal, requestID, body))], true) }
+        guard !machine.knows(requestID), let stored = try? journal.lookup(requestID.rawValue) else { return ([], false) }
         guard stored.service == service.rawValue, stored.matches(body) else {
             let conflict = BrokerReply.error(service: service, requestID: requestID, code: .conflict, message: "request id \(requestID) was already used for a different request; use a new id")
             return ([.sendToClient(client, conflict.encode())], true)
@@ -237,6 +239,25 @@ extension BrokerService {
             return (machine.recover(requestID: requestID, service: service, body: body, now: Self.milliseconds()), false)
         }
         return ([.sendToClient(client, BrokerReply.final(service: service, requestID: requestID, body: result).encode())], true)
+    }
+}
+
+extension BrokerService {
+    /// `verdict.get`: a client that lost its connection fetches a verdict later by request id.
+    func verdictGet(_ journal: any BrokerJournal, _ requestID: RequestID, _ body: [UInt8]) -> [[UInt8]] {
+        func refusal(_ code: ErrorCode, _ message: String) -> [[UInt8]] {
+            BrokerReply.error(service: .verdictGet, requestID: requestID, code: code, message: message).encode()
+        }
+        guard case .string(let wanted)? = (try? JSONParser().parse(body))?["request_id"] else {
+            return refusal(.schemaViolation, "the body must be {\"request_id\": \"<id>\"}")
+        }
+        do {
+            guard let stored = try journal.lookup(wanted) else { return refusal(.unknownRequest, "no request \(wanted) in the journal") }
+            guard let result = stored.result else { return refusal(.notFinished, "request \(wanted) has no verdict yet; ask again later") }
+            return BrokerReply.final(service: .verdictGet, requestID: requestID, body: result).encode()
+        } catch {
+            return refusal(.internalError, "the journal cannot be read: \(error)")
+        }
     }
 }
 

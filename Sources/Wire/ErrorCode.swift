@@ -66,4 +66,8 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
     public static let shuttingDown = ErrorCode(unchecked: "shutting-down")
     /// `internal`: anything else; a bug or an unexpected failure.
     public static let internalError = ErrorCode(unchecked: "internal")
+    /// `verdict.get`: the journal has no request with that id.
+    public static let unknownRequest = ErrorCode(unchecked: "unknown-request")
+    /// `verdict.get`: the request is known but has no verdict yet.
+    public static let notFinished = ErrorCode(unchecked: "not-finished")
 }

@@ -59,6 +59,19 @@ struct JournalRecoveryTests {
         } else {
             Issue.record("expected a conflict")
         }
+        // A client that lost its connection fetches a verdict by id (verdict.get), byte for byte.
+        try retry.send("fetch-1", body: Array(#"{"request_id":"before-1"}"#.utf8), service: .verdictGet)
+        if case .final(_, _, let body)? = try retry.collect(["fetch-1"])["fetch-1"]?.first {
+            #expect(body == answered["before-1"])
+        } else {
+            Issue.record("verdict.get gave no FINAL")
+        }
+        try retry.send("fetch-2", body: Array(#"{"request_id":"never-sent"}"#.utf8), service: .verdictGet)
+        if case .error(_, _, let code, _)? = try retry.collect(["fetch-2"])["fetch-2"]?.first {
+            #expect(code == .unknownRequest)
+        } else {
+            Issue.record("verdict.get of an unknown id is not an error")
+        }
         restarted.kill(SIGTERM)
         #expect(restarted.exitStatus(within: 10) == 0)
         let verify = try Child(["journal", "verify", "--journal", journal])
