@@ -63,6 +63,7 @@ struct BrokerOptions: ParsableArguments {
         configuration.maxQueuePerPack = deployment.maxQueuePerPack
         configuration.maxInflightPerClient = deployment.maxInflightPerClient
         configuration.completedCacheSize = deployment.completedCache
+        configuration.jsonLimits = deployment.jsonLimits
         let endpoints = BrokerEndpoints(client: deployment.clientEndpoint, worker: deployment.workerEndpoint, publish: deployment.publishEndpoint)
         var journal: (any BrokerJournal)?
         if let path = deployment.journalPath {

@@ -1,3 +1,5 @@
+public import RulesEngine
+
 /// What the broker routing logic needs to know. The I/O layer adds endpoints.
 public struct BrokerConfiguration: Sendable {
     /// Heartbeat interval in milliseconds (both directions).
@@ -18,6 +20,8 @@ public struct BrokerConfiguration: Sendable {
     public var completedCacheSize = 100_000
     /// The packs workers may serve (`pack.<id>`), and that `screen` combines.
     public var packs: [String]
+    /// Nesting depth, string length and list length a request body may have.
+    public var jsonLimits = JSONLimits()
 
     public init(packs: [String]) {
         self.packs = packs

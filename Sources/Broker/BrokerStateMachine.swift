@@ -110,7 +110,7 @@ public struct BrokerStateMachine: Sendable {
     ///   - schema: the request schema the broker validates bodies against before dispatch.
     public init(configuration: BrokerConfiguration, schema: SchemaNode) {
         self.configuration = configuration
-        self.decoder = RequestDecoder(schema: schema)
+        self.decoder = RequestDecoder(schema: schema, limits: configuration.jsonLimits)
     }
 
     /// Requests waiting for a verdict.
@@ -295,8 +295,10 @@ public struct BrokerStateMachine: Sendable {
     /// Whether the broker already knows this request id (in flight or answered).
     public func knows(_ requestID: RequestID) -> Bool { pending[requestID] != nil || completed[requestID] != nil }
 
-    func refuse(_ client: PeerID, _ service: ServiceName?, _ requestID: RequestID, _ code: ErrorCode, _ message: String) -> Action {
-        .sendToClient(client, BrokerReply.error(service: service, requestID: requestID, code: code, message: String(message.prefix(1024))).encode())
+    /// An ERROR reply, counted by code.
+    mutating func refuse(_ client: PeerID, _ service: ServiceName?, _ requestID: RequestID, _ code: ErrorCode, _ message: String) -> Action {
+        counters.clientErrors[code.rawValue, default: 0] += 1
+        return .sendToClient(client, BrokerReply.error(service: service, requestID: requestID, code: code, message: String(message.prefix(1024))).encode())
     }
 
     private mutating func mmi(_ client: PeerID, _ requestID: RequestID, _ body: [UInt8]) -> Action {

@@ -15,6 +15,8 @@ internal import Foundation
 /// - `broker.max_queue_per_pack` (default 10000): tickets waiting for a busy pack before requests are refused.
 /// - `broker.max_inflight_per_client` (default 5000): requests one client may have open at once.
 /// - `broker.completed_cache` (default 100000): finished verdicts kept for idempotent retries.
+/// - `broker.max_json_depth` (default 32), `broker.max_string_bytes` (default 65536), `broker.max_list_items`
+///   (default 10000): limits on a request body; a body over them is refused with `invalid-json`.
 /// - `screening.required_packs` (default: every pack under `rules`): packs a `screen` request needs.
 /// - `rules` (`AISCREEN_RULES`, default `rules`): the folder of rule packs.
 /// - `workers` (default `workers`): the folder of worker pool files.
@@ -33,6 +35,7 @@ public struct DeploymentConfig: Sendable {
     public var maxQueuePerPack = 10_000
     public var maxInflightPerClient = 5_000
     public var completedCache = 100_000
+    public var jsonLimits = JSONLimits()
     public var requiredPacks: [String]?
     public var rules = "rules"
     public var workers = "workers"
@@ -87,6 +90,7 @@ public struct DeploymentConfig: Sendable {
                 let allowed: Set<String> = [
                     "client_endpoint", "worker_endpoint", "publish_endpoint", "heartbeat_ms", "heartbeat_liveness",
                     "default_deadline_ms", "max_message_bytes", "max_queue_per_pack", "max_inflight_per_client", "completed_cache",
+                    "max_json_depth", "max_string_bytes", "max_list_items",
                 ]
                 for (k, v) in source.mapping(value, what: "broker", allowed: allowed) ?? [] {
                     let json = source.json(v)
@@ -100,6 +104,9 @@ public struct DeploymentConfig: Sendable {
                     case "max_message_bytes": int(json, k, 1024, into: &maxMessageBytes, &source)
                     case "max_queue_per_pack": int(json, k, 1, into: &maxQueuePerPack, &source)
                     case "max_inflight_per_client": int(json, k, 1, into: &maxInflightPerClient, &source)
+                    case "max_json_depth": int(json, k, 4, into: &jsonLimits.maxDepth, &source)
+                    case "max_string_bytes": int(json, k, 64, into: &jsonLimits.maxStringLength, &source)
+                    case "max_list_items": int(json, k, 1, into: &jsonLimits.maxContainerCount, &source)
                     default: int(json, k, 0, into: &completedCache, &source)
                     }
                 }

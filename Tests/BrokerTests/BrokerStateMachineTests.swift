@@ -232,6 +232,25 @@ struct BrokerStateMachineTests {
         if code == "schema-violation" { #expect(message.contains("$.")) }
     }
 
+    @Test func bodiesOverTheConfiguredJSONLimitsAreRefusedAndCounted() throws {
+        var m = machine { $0.jsonLimits = JSONLimits(maxDepth: 8, maxStringLength: 100, maxContainerCount: 5) }
+        try register(&m)
+        let deep = String(repeating: "[", count: 20) + String(repeating: "]", count: 20)
+        let bodies = [
+            ("deep", #"{"schema_version":"1.0","request_id":"d","screening_date":"2026-11-27","x":\#(deep)}"#),
+            ("long", #"{"schema_version":"1.0","request_id":"l","screening_date":"2026-11-27","tool":{"name":"\#(String(repeating: "n", count: 200))"}}"#),
+            ("wide", #"{"schema_version":"1.0","request_id":"w","screening_date":"2026-11-27","ai":{"capabilities":["a","b","c","d","e","f"]}}"#),
+        ]
+        for (id, body) in bodies {
+            let replies = try Self.replies(m.clientMessage(from: client, frames: try request(id, body: Array(body.utf8)), now: 0), to: client)
+            guard case .error(_, _, let code, let message)? = replies.first else { throw FailedExpectation(description: "\(id): \(replies)") }
+            #expect(code == .invalidJSON, "\(id): \(message)")
+        }
+        #expect(m.counters.clientErrors["invalid-json"] == 3)
+        // Valid traffic still flows.
+        #expect(try Self.dispatched(m.clientMessage(from: client, frames: try request("fine"), now: 0)).count == 3)
+    }
+
     @Test func unknownServicesAndOversizedMessagesAreRefused() throws {
         var m = machine { $0.maxMessageBytes = 2_000 }
         try register(&m)
