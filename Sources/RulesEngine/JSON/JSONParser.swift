@@ -148,6 +148,33 @@ struct JSONReader {
         depth: Int,
         _ member: (inout JSONReader, String, Int) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
+        try readMemberKeys(depth: depth) { (reader: inout JSONReader, offset: Int, raw: UnsafeBufferPointer<UInt8>?, escaped: String?) throws(JSONSyntaxError) in
+            var key = escaped ?? ""
+            if let raw {
+                guard let valid = String(validating: raw, as: UTF8.self) else { throw reader.error("string is not valid UTF-8", at: offset) }
+                key = valid
+            }
+            try member(&reader, key, offset)
+        }
+    }
+
+    /// Reads `{ "key": value, … }`, calling `member` with each key's raw bytes (nil when the key has escapes, and
+    /// the reader positioned at the value.
+    mutating func readRawMembers(
+        depth: Int,
+        _ member: (inout JSONReader, UnsafeBufferPointer<UInt8>?) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) {
+        try readMemberKeys(depth: depth) { (reader: inout JSONReader, _: Int, raw: UnsafeBufferPointer<UInt8>?, _: String?) throws(JSONSyntaxError) in
+            try member(&reader, raw)
+        }
+    }
+
+    /// The one object loop: limits, key scanning, separators. A key without escapes is handed over as its raw
+    /// bytes (no copy); one with escapes is decoded.
+    private mutating func readMemberKeys(
+        depth: Int,
+        _ member: (inout JSONReader, Int, UnsafeBufferPointer<UInt8>?, String?) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) {
         guard depth <= limits.maxDepth else { throw error("nesting deeper than \(limits.maxDepth) levels") }
         try expect(UInt8(ascii: "{"), "'{'")
         if peek() == UInt8(ascii: "}") {
@@ -158,13 +185,26 @@ struct JSONReader {
         while true {
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a quoted object key") }
             let keyOffset = position
-            let key = try readString()
+            let start = position + 1
+            var i = start
+            while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+            var raw: UnsafeBufferPointer<UInt8>?
+            var escaped: String?
+            if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+                guard i - start <= limits.maxStringLength else {
+                    throw error("string longer than \(limits.maxStringLength) bytes", at: start)
+                }
+                raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                position = i + 1
+            } else {
+                escaped = try readString()
+            }
             try expect(UInt8(ascii: ":"), "':' after object key")
             count += 1
             guard count <= limits.maxContainerCount else {
                 throw error("object has more than \(limits.maxContainerCount) members")
             }
-            try member(&self, key, keyOffset)
+            try member(&self, keyOffset, raw, escaped)
             guard let next = peek() else { throw error("unexpected end of JSON text in object") }
             position += 1
             if next == UInt8(ascii: "}") { return }

@@ -161,43 +161,6 @@ struct FastRequestDecoder {
     }
 }
 
-extension JSONReader {
-    /// Like `readMembers`, but hands over each key's raw bytes (nil when the key has escapes).
-    mutating func readRawMembers(
-        depth: Int,
-        _ member: (inout JSONReader, UnsafeBufferPointer<UInt8>?) throws(JSONSyntaxError) -> Void
-    ) throws(JSONSyntaxError) {
-        guard depth <= limits.maxDepth else { throw error("nesting deeper than \(limits.maxDepth) levels") }
-        try expect(UInt8(ascii: "{"), "'{'")
-        if peek() == UInt8(ascii: "}") {
-            position += 1
-            return
-        }
-        var count = 0
-        while true {
-            guard peek() == UInt8(ascii: "\"") else { throw error("expected a quoted object key") }
-            let start = position + 1
-            var i = start
-            var raw: UnsafeBufferPointer<UInt8>?
-            while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
-            if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
-                raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
-                position = i + 1
-            } else {
-                _ = try readString()
-            }
-            try expect(UInt8(ascii: ":"), "':' after object key")
-            count += 1
-            guard count <= limits.maxContainerCount else { throw error("object has more than \(limits.maxContainerCount) members") }
-            try member(&self, raw)
-            guard let next = peek() else { throw error("unexpected end of JSON text in object") }
-            position += 1
-            if next == UInt8(ascii: "}") { return }
-            guard next == UInt8(ascii: ",") else { throw error("expected ',' or '}' in object", at: position - 1) }
-        }
-    }
-}
-
 extension Day {
     /// Parses `YYYY-MM-DD` from bytes.
     init?(isoBytes b: UnsafeBufferPointer<UInt8>) {
