@@ -8,7 +8,7 @@ import Wire
 import ZeroMQ
 
 /// The `aiscreen worker`, `submit` and `watch` commands as processes, against fake broker sockets in the test.
-@Suite(.timeLimit(.minutes(1)), .enabled(if: SpawnedAIScreen.executable != nil, "build the aiscreen executable first"))
+@Suite(.timeLimit(.minutes(1)))
 struct WorkerCommandLineTests {
     let context: ZMQContext
 
@@ -218,16 +218,9 @@ extension PackLoader {
 
 /// The `aiscreen` executable, run from the repository root with its output captured.
 private final class SpawnedAIScreen {
-    /// The built executable next to the test bundle, if there is one.
+    /// The built executable (`$AISCREEN_BIN`, else the debug build); a missing one fails the test, never skips it.
     static var executable: URL? {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for folder in [beside, beside.deletingLastPathComponent()] {
-            let candidate = folder.appendingPathComponent("aiscreen")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) {
-                return candidate
-            }
-        }
-        return nil
+        FileManager.default.isExecutableFile(atPath: Repo.binary) ? URL(fileURLWithPath: Repo.binary) : nil
     }
 
     private let process = Process()
