@@ -8,7 +8,7 @@ import Wire
 import ZeroMQ
 
 /// The `aiscreen worker`, `submit` and `watch` commands as processes, against fake broker sockets in the test.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.serialized, .timeLimit(.minutes(1)))
 struct WorkerCommandLineTests {
     let context: ZMQContext
 
@@ -256,8 +256,10 @@ private final class SpawnedAIScreen {
             process.terminate()
             return nil
         }
-        _ = output.waitForEnd(within: seconds)
-        _ = errors.waitForEnd(within: seconds)
+        // A pipe that never ends means another process still holds its write end: say so rather than compare
+        // half an output.
+        let ended = output.waitForEnd(within: seconds) && errors.waitForEnd(within: seconds)
+        #expect(ended, "the output of \(process.arguments ?? []) did not end within \(seconds) s")
         return process.terminationStatus
     }
 
