@@ -11,7 +11,9 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: """
             Loads and checks the pack first: a pack with errors is refused with its diagnostics and exit status 1. \
             Then opens --count connections to the broker's worker endpoint; each registers as pack.<id> and \
-            evaluates one request at a time, so --count is how many requests of this pack run at once.
+            evaluates one request at a time, so --count is how many requests of this pack run at once. Each \
+            connection holds up to --capacity tickets (default broker.worker_capacity, 8): the broker queues the \
+            next ones in the connection while it evaluates, so it never waits for a round trip between tickets.
 
             The worker heartbeats the broker, and re-registers by itself when the broker restarts or goes away \
             (back-off 1 s doubling to 30 s). SIGINT or SIGTERM makes every connection say DISCONNECT and close; \
@@ -36,9 +38,15 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How many connections (requests evaluated at once), 1 to 64.")
     var count: Int = 1
 
+    @Option(name: .long, help: "Tickets each connection holds at once, 1 to 256 (default: broker.worker_capacity, 8).")
+    var capacity: Int?
+
     func validate() throws {
         guard (1...64).contains(count) else {
             throw ValidationError("--count must be from 1 to 64")
+        }
+        if let capacity, !(1...256).contains(capacity) {
+            throw ValidationError("--capacity must be from 1 to 256")
         }
     }
 
@@ -47,6 +55,9 @@ struct WorkerCommand: AsyncParsableCommand {
         var settings = WorkerConfiguration(deployment: deployment)
         if let connect {
             settings.endpoint = connect
+        }
+        if let capacity {
+            settings.capacity = capacity
         }
         let packs = try PackLoader(overrides: deployment.overrides).loadAll([pack])
         guard packs.count == 1, let compiled = packs.first else {

@@ -106,7 +106,7 @@ public final class BrokerService: Sendable {
                     switch action {
                     case .sendToClient(let peer, let frames): try clients.send([peer.bytes] + frames, flags: .dontWait)
                     case .sendToWorker(let peer, let frames): try workers.send([peer.bytes] + frames, flags: .dontWait)
-                    case .publish(let topic, let result):
+                    case .publish(let topic, _, let result):
                         try publisher.send([topic, publishing.body(result)], flags: .dontWait)
                     case .record:
                         break  // written by `journaled` before any send
@@ -140,7 +140,8 @@ public final class BrokerService: Sendable {
             }
             var now = Self.milliseconds()
             if result.isReadable(clientToken) {
-                for _ in 0..<2_000 {
+                // Bounded by count and by time, so workers' answers and heartbeats are never starved by a burst.
+                for _ in 0..<2_000 where Self.milliseconds() - now < 50 {
                     guard let frames = try clients.receiveMultipart(flags: .dontWait), let identity = frames.first else { break }
                     let peer = PeerID(identity)
                     let message = Array(frames.dropFirst())
@@ -151,6 +152,8 @@ public final class BrokerService: Sendable {
                 }
             }
             if result.isReadable(workerToken) {
+                // A long client batch must not make the workers' messages look late: take the time again.
+                now = Self.milliseconds()
                 for _ in 0..<2_000 {
                     guard let frames = try workers.receiveMultipart(flags: .dontWait), let identity = frames.first else { break }
                     perform(machine.workerMessage(from: PeerID(identity), frames: Array(frames.dropFirst()), now: now))
@@ -210,8 +213,8 @@ extension BrokerService {
                     } else {
                         kept.append(action)
                     }
-                case .publish(_, let result):
-                    if case .string(let id)? = result["request_id"], completed.contains(id) { continue }
+                case .publish(_, let id, _):
+                    if completed.contains(id.rawValue) { continue }
                     kept.append(action)
                 default:
                     kept.append(action)
@@ -266,13 +269,25 @@ struct Publishing {
     var seq: UInt64 = 0
     let runID: String = (0..<32).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
 
-    mutating func body(_ result: JSONValue) -> [UInt8] {
+    /// The rendered result object with the three members appended: the same bytes as rendering the object with
+    /// them as its last members, without rendering the verdict again.
+    mutating func body(_ result: [UInt8]) -> [UInt8] {
         seq += 1
-        guard case .object(var members) = result else { return [] }
-        members.append(("seq", .int(Int64(seq))))
-        members.append(("published_at", .string(Self.timestamp())))
-        members.append(("run_id", .string(runID)))
-        return Array(JSONWriter.string(.object(members)).utf8)
+        guard result.first == UInt8(ascii: "{"), result.last == UInt8(ascii: "}") else { return [] }
+        var writer = JSONWriter()
+        writer.writeRaw(result.dropLast())
+        if result.count > 2 { writer.writeRaw([UInt8(ascii: ",")]) }
+        writer.writeString("seq")
+        writer.writeRaw([UInt8(ascii: ":")])
+        writer.write(.int(Int64(seq)))
+        for (key, value) in [("published_at", Self.timestamp()), ("run_id", runID)] {
+            writer.writeRaw([UInt8(ascii: ",")])
+            writer.writeString(key)
+            writer.writeRaw([UInt8(ascii: ":")])
+            writer.writeString(value)
+        }
+        writer.writeRaw([UInt8(ascii: "}")])
+        return writer.bytes
     }
 
     /// RFC 3339 UTC with milliseconds, e.g. `2026-11-27T14:05:09.123Z`.

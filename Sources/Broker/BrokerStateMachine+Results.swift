@@ -10,20 +10,23 @@ extension BrokerStateMachine {
     /// Records one pack's outcome; sends PARTIALs to waiters that asked; finishes the request when complete.
     mutating func record(_ requestID: RequestID, pack: String, _ outcome: PackOutcome) -> [Action] {
         guard var open = pending[requestID], open.results[pack] == nil, open.failures[pack] == nil else { return [] }
-        var partial: [(String, JSONValue)] = [("request_id", .string(requestID.rawValue)), ("pack", .string(pack))]
         switch outcome {
-        case .success(let verdict):
-            open.results[pack] = verdict
-            partial.append(("result", verdict.json))
-        case .failure(let code, let message):
-            open.failures[pack] = (code, message)
-            partial.append(("error", .object([("code", .string(code.rawValue)), ("message", .string(message))])))
+        case .success(let verdict): open.results[pack] = verdict
+        case .failure(let code, let message): open.failures[pack] = (code, message)
         }
         pending[requestID] = open
         var actions: [Action] = []
-        let body = Array(JSONWriter.string(.object(partial)).utf8)
-        for waiter in open.waiters where waiter.partials {
-            actions.append(.sendToClient(waiter.client, BrokerReply.partial(service: open.service, requestID: requestID, body: body).encode()))
+        if open.waiters.contains(where: \.partials) {
+            var partial: [(String, JSONValue)] = [("request_id", .string(requestID.rawValue)), ("pack", .string(pack))]
+            switch outcome {
+            case .success(let verdict): partial.append(("result", verdict.json))
+            case .failure(let code, let message):
+                partial.append(("error", .object([("code", .string(code.rawValue)), ("message", .string(message))])))
+            }
+            let body = JSONWriter.bytes(.object(partial))
+            for waiter in open.waiters where waiter.partials {
+                actions.append(.sendToClient(waiter.client, BrokerReply.partial(service: open.service, requestID: requestID, body: body).encode()))
+            }
         }
         if open.isComplete { actions += finish(requestID) }
         return actions
@@ -58,17 +61,18 @@ extension BrokerStateMachine {
         }
         let result = ScreeningResult(
             requestID: requestID.rawValue, packs: verdicts, required: open.packs, screeningDate: open.screeningDate)
-        let json = result.json
-        let reply = BrokerReply.final(service: open.service, requestID: requestID, body: Array(JSONWriter.string(json).utf8)).encode()
+        // Rendered once: the same bytes go to the journal, the reply, the cache and (stamped) the publication.
+        let rendered = JSONWriter.bytes(result.json)
+        let reply = BrokerReply.final(service: open.service, requestID: requestID, body: rendered).encode()
         remember(requestID, Completed(service: open.service, fingerprint: open.fingerprint, reply: reply))
         let packs = result.packs.map { RecordedPack(id: $0.pack, version: $0.version, digest: $0.digest) }
         var actions: [Action] = [
-            .record(.completed(requestID: requestID.rawValue, verdict: result.verdict.description, result: Array(JSONWriter.string(json).utf8), packs: packs))
+            .record(.completed(requestID: requestID.rawValue, verdict: result.verdict.description, result: rendered, packs: packs))
         ]
         actions += open.waiters.map { Action.sendToClient($0.client, reply) }
         if open.service == .screen {
             let verdict = VerdictTopic.Verdict(rawValue: result.verdict.description) ?? .needsReview
-            actions.append(.publish(topic: VerdictTopic(verdict: verdict, department: open.department).bytes, result: json))
+            actions.append(.publish(topic: VerdictTopic(verdict: verdict, department: open.department).bytes, requestID: requestID, result: rendered))
             counters.published += 1
         }
         return actions

@@ -33,7 +33,7 @@ extension BrokerStateMachine {
         case .disconnect:
             return removeWorker(id, reason: "worker disconnected", now: now)
         case .final(let ticketID, let body):
-            guard let worker = workers[id], worker.ticket == ticketID, let ticket = tickets[ticketID] else {
+            guard let worker = workers[id], worker.tickets.contains(ticketID), let ticket = tickets[ticketID] else {
                 return violation(id, "FINAL for ticket \(ticketID), which this worker does not hold", now: now)
             }
             let verdict: PackVerdict
@@ -46,16 +46,16 @@ extension BrokerStateMachine {
             guard verdict.pack == worker.pack, verdict.version == worker.version, verdict.digest == worker.digest else {
                 return violation(id, "FINAL is for pack \(verdict.pack) \(verdict.version) \(verdict.digest), not the one it registered", now: now)
             }
-            var actions = release(id, now: now)
             tickets[ticketID] = nil
+            var actions = release(id, ticketID, now: now)
             if let requestID = ticket.request { actions += record(requestID, pack: ticket.pack, .success(verdict)) }
             return actions
         case .error(let ticketID, let code, let text):
-            guard let worker = workers[id], worker.ticket == ticketID, let ticket = tickets[ticketID] else {
+            guard let worker = workers[id], worker.tickets.contains(ticketID), let ticket = tickets[ticketID] else {
                 return violation(id, "ERROR for ticket \(ticketID), which this worker does not hold", now: now)
             }
-            var actions = release(id, now: now)
             tickets[ticketID] = nil
+            var actions = release(id, ticketID, now: now)
             if let requestID = ticket.request { actions += record(requestID, pack: ticket.pack, .failure(code, text)) }
             return actions
         }
@@ -71,35 +71,53 @@ extension BrokerStateMachine {
             return violation(id, "READY metadata must be {\"id\",\"version\",\"digest\"}", now: now)
         }
         guard packID == pack else { return violation(id, "READY metadata names pack \(packID), service is \(service)", now: now) }
+        var capacity = 1
+        if let declared = json["capacity"] {
+            guard case .int(let value) = declared, (1...Int64(WireProtocol.maxWorkerCapacity)).contains(value) else {
+                return violation(id, "READY metadata 'capacity' must be an integer from 1 to \(WireProtocol.maxWorkerCapacity)", now: now)
+            }
+            capacity = Int(value)
+        }
         workers[id] = Worker(
-            id: id, pack: pack, version: version, digest: digest,
-            expiresAt: now + configuration.heartbeatMilliseconds * configuration.liveness, lastSentAt: now, ticket: nil)
+            id: id, pack: pack, version: version, digest: digest, capacity: capacity,
+            expiresAt: now + configuration.heartbeatMilliseconds * configuration.liveness, lastSentAt: now)
         idle[pack, default: []].append(id)
         return dispatch(pack, now: now)
     }
 
-    /// Hands waiting tickets of `pack` to idle workers, longest idle first.
+    /// Hands waiting tickets of `pack` to workers with room, one ticket at a time in turn: the worker that has
+    /// waited longest for work first, and a worker that still has room after a ticket goes to the back of the
+    /// line, so the tickets spread over the pool.
     mutating func dispatch(_ pack: String, now: Int64) -> [Action] {
         var actions: [Action] = []
         while var ready = idle[pack], !ready.isEmpty, let ticketID = queues[pack]?.popFirst() {
             guard var ticket = tickets[ticketID], ticket.request != nil else { continue }
             let workerID = ready.removeFirst()
-            idle[pack] = ready
+            guard var worker = workers[workerID] else {
+                idle[pack] = ready
+                queues[pack]?.prepend(ticketID)
+                continue
+            }
             ticket.worker = workerID
             ticket.dispatches += 1
             tickets[ticketID] = ticket
-            workers[workerID]?.ticket = ticketID
-            workers[workerID]?.lastSentAt = now
+            worker.tickets.append(ticketID)
+            worker.lastSentAt = now
+            workers[workerID] = worker
+            if worker.hasRoom { ready.append(workerID) }
+            idle[pack] = ready
             actions.append(.sendToWorker(workerID, BrokerToWorker.request(ticket: ticketID, body: ticket.body).encode()))
         }
         return actions
     }
 
-    /// The worker finished its ticket: idle again, and maybe straight to the next one.
-    private mutating func release(_ id: PeerID, now: Int64) -> [Action] {
-        guard let worker = workers[id] else { return [] }
-        workers[id]?.ticket = nil
-        idle[worker.pack, default: []].append(id)
+    /// The worker answered a ticket: it has room again, and maybe gets the next waiting ticket straight away.
+    private mutating func release(_ id: PeerID, _ ticketID: TicketID, now: Int64) -> [Action] {
+        guard var worker = workers[id] else { return [] }
+        let hadRoom = worker.hasRoom
+        worker.tickets.removeAll { $0 == ticketID }
+        workers[id] = worker
+        if !hadRoom { idle[worker.pack, default: []].append(id) }
         return dispatch(worker.pack, now: now)
     }
 
@@ -110,19 +128,21 @@ extension BrokerStateMachine {
         return [goodbye] + removeWorker(id, reason: "worker dropped: \(reason)", now: now)
     }
 
-    /// Forgets a worker; its ticket goes to another worker of the pack once, then fails.
+    /// Forgets a worker; each ticket it held goes to the head of the pack's queue, for another worker, once; a
+    /// ticket lost a second time fails.
     mutating func removeWorker(_ id: PeerID, reason: String, now: Int64) -> [Action] {
         guard let worker = workers.removeValue(forKey: id) else { return [] }
         idle[worker.pack]?.removeAll { $0 == id }
         var actions: [Action] = []
-        if let ticketID = worker.ticket, var ticket = tickets[ticketID] {
+        for ticketID in worker.tickets {
+            guard var ticket = tickets[ticketID] else { continue }
             ticket.worker = nil
             if ticket.request == nil {
                 tickets[ticketID] = nil
             } else if ticket.dispatches < 2 && hasWorkers(worker.pack) {
                 counters.ticketsRedispatched += 1
                 tickets[ticketID] = ticket
-                queues[worker.pack, default: Deque()].append(ticketID)
+                queues[worker.pack, default: Deque()].prepend(ticketID)
             } else {
                 tickets[ticketID] = nil
                 if let requestID = ticket.request {

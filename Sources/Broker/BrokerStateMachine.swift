@@ -21,8 +21,9 @@ public struct BrokerStateMachine: Sendable {
     public enum Action: Sendable, Equatable {
         case sendToClient(PeerID, [[UInt8]])
         case sendToWorker(PeerID, [[UInt8]])
-        /// Publish a combined verdict: the service adds `seq`, `published_at` and `run_id`.
-        case publish(topic: [UInt8], result: JSONValue)
+        /// Publish a combined verdict (its JSON object, rendered): the service adds `seq`, `published_at` and
+        /// `run_id`.
+        case publish(topic: [UInt8], requestID: RequestID, result: [UInt8])
         /// Write to the journal before any send that follows in the same batch of actions.
         case record(Record)
     }
@@ -45,9 +46,14 @@ public struct BrokerStateMachine: Sendable {
         var pack: String
         var version: String
         var digest: String
+        /// The most tickets it holds at once (READY metadata `capacity`, default 1).
+        var capacity: Int
         var expiresAt: Int64
         var lastSentAt: Int64
-        var ticket: TicketID?
+        /// The tickets sent to it and not yet answered, oldest first.
+        var tickets: [TicketID] = []
+
+        var hasRoom: Bool { tickets.count < capacity }
     }
 
     struct Ticket {
@@ -90,7 +96,7 @@ public struct BrokerStateMachine: Sendable {
     public let configuration: BrokerConfiguration
     let decoder: RequestDecoder
     var workers: [PeerID: Worker] = [:]
-    /// Idle workers per pack, longest idle first.
+    /// Workers with room for another ticket, per pack, in the order they get the next ones.
     var idle: [String: [PeerID]] = [:]
     var queues: [String: Deque<TicketID>] = [:]
     var tickets: [TicketID: Ticket] = [:]
@@ -314,7 +320,7 @@ public struct BrokerStateMachine: Sendable {
             status = count > 0 ? "available" : "no-workers"
         }
         let reply = JSONValue.object([("service", .string(asked)), ("status", .string(status)), ("workers", .int(Int64(count)))])
-        return .sendToClient(client, BrokerReply.final(service: .mmiService, requestID: requestID, body: Array(JSONWriter.string(reply).utf8)).encode())
+        return .sendToClient(client, BrokerReply.final(service: .mmiService, requestID: requestID, body: JSONWriter.bytes(reply)).encode())
     }
 
     func hasWorkers(_ pack: String) -> Bool { workers.values.contains { $0.pack == pack } }

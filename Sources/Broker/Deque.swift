@@ -8,6 +8,9 @@ struct Deque<Element> {
 
     mutating func append(_ element: Element) { back.append(element) }
 
+    /// Puts an element at the head, to be popped next.
+    mutating func prepend(_ element: Element) { front.append(element) }
+
     mutating func popFirst() -> Element? {
         if front.isEmpty {
             front = back.reversed()

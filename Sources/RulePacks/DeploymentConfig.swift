@@ -15,6 +15,7 @@ internal import Foundation
 /// - `broker.max_queue_per_pack` (default 10000): tickets waiting for a busy pack before requests are refused.
 /// - `broker.max_inflight_per_client` (default 5000): requests one client may have open at once.
 /// - `broker.completed_cache` (default 100000): finished verdicts kept for idempotent retries.
+/// - `broker.worker_capacity` (default 8, at most 256): tickets a worker holds at once (its credit window).
 /// - `broker.max_json_depth` (default 32), `broker.max_string_bytes` (default 65536), `broker.max_list_items`
 ///   (default 10000): limits on a request body; a body over them is refused with `invalid-json`.
 /// - `screening.required_packs` (default: every pack under `rules`): packs a `screen` request needs.
@@ -35,6 +36,7 @@ public struct DeploymentConfig: Sendable {
     public var maxQueuePerPack = 10_000
     public var maxInflightPerClient = 5_000
     public var completedCache = 100_000
+    public var workerCapacity = 8
     public var jsonLimits = JSONLimits()
     public var requiredPacks: [String]?
     public var rules = "rules"
@@ -90,7 +92,7 @@ public struct DeploymentConfig: Sendable {
                 let allowed: Set<String> = [
                     "client_endpoint", "worker_endpoint", "publish_endpoint", "heartbeat_ms", "heartbeat_liveness",
                     "default_deadline_ms", "max_message_bytes", "max_queue_per_pack", "max_inflight_per_client", "completed_cache",
-                    "max_json_depth", "max_string_bytes", "max_list_items",
+                    "max_json_depth", "max_string_bytes", "max_list_items", "worker_capacity",
                 ]
                 for (k, v) in source.mapping(value, what: "broker", allowed: allowed) ?? [] {
                     let json = source.json(v)
@@ -107,6 +109,9 @@ public struct DeploymentConfig: Sendable {
                     case "max_json_depth": int(json, k, 4, into: &jsonLimits.maxDepth, &source)
                     case "max_string_bytes": int(json, k, 64, into: &jsonLimits.maxStringLength, &source)
                     case "max_list_items": int(json, k, 1, into: &jsonLimits.maxContainerCount, &source)
+                    case "worker_capacity":
+                        int(json, k, 1, into: &workerCapacity, &source)
+                        workerCapacity = min(workerCapacity, 256)
                     default: int(json, k, 0, into: &completedCache, &source)
                     }
                 }

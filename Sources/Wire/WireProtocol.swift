@@ -18,6 +18,8 @@ public enum WireProtocol {
     public static let defaultHeartbeatLiveness = 3
     /// The default largest client or worker message, summed over its frames: 1 MiB.
     public static let defaultMaxMessageSize = 1 << 20
+    /// The largest `capacity` a worker may declare in READY (§5.3): tickets it holds at once.
+    public static let maxWorkerCapacity = 256
 }
 
 /// Command bytes of client↔broker messages.

@@ -28,7 +28,19 @@ package struct PackEvaluator: Sendable {
             ("version", .string(pack.version)),
             ("digest", .string(pack.digest)),
         ])
-        self.metadata = Array(JSONWriter.string(metadata).utf8)
+        self.metadata = JSONWriter.bytes(metadata)
+    }
+
+    /// The READY metadata announcing a capacity (§5.3, §7.4): `{"id","version","digest","capacity"}`.
+    /// - Parameter capacity: The most tickets the worker holds at once.
+    package func readyMetadata(capacity: Int) -> [UInt8] {
+        let metadata: JSONValue = .object([
+            ("id", .string(pack.id)),
+            ("version", .string(pack.version)),
+            ("digest", .string(pack.digest)),
+            ("capacity", .int(Int64(capacity))),
+        ])
+        return JSONWriter.bytes(metadata)
     }
 
     /// Decodes a request body against the pack's schema and evaluates it.
@@ -41,7 +53,7 @@ package struct PackEvaluator: Sendable {
         }
         switch decoded {
         case .success(let request):
-            return .result(body: Array(JSONWriter.string(pack.evaluate(request).json).utf8))
+            return .result(body: JSONWriter.bytes(pack.evaluate(request).json))
         case .failure(let error):
             return .failure(code: Self.code(for: error), message: Self.message(for: error))
         }

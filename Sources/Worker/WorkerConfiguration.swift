@@ -10,6 +10,7 @@ public import Wire
 /// - `broker.heartbeat_ms` (default 1000): ``heartbeatInterval``.
 /// - `broker.heartbeat_liveness` (default 3): ``heartbeatLiveness``.
 /// - `broker.max_message_bytes` (default 1048576): ``maxMessageSize``.
+/// - `broker.worker_capacity` (default 8): ``capacity``.
 ///
 /// The reconnect back-off (``initialReconnectDelay``, ``maxReconnectDelay``) is fixed by docs/PROTOCOL.md §5.4
 /// (1 s doubling to 30 s) and is not in the config file; tests shorten it.
@@ -27,6 +28,10 @@ public struct WorkerConfiguration: Hashable, Sendable {
     /// The largest message, summed over its frames (§3.4). A result over it is answered with ERROR `internal`,
     /// and `ZMQ_MAXMSGSIZE` is set to twice this as a transport guard.
     public var maxMessageSize: Int
+    /// The most tickets the worker holds at once, announced in READY (§5.3, 1…``WireProtocol/maxWorkerCapacity``).
+    /// More than 1 lets the broker queue the next tickets in the worker's socket while it evaluates, so the
+    /// worker never waits for a broker round trip between tickets.
+    public var capacity: Int
     /// How long the DISCONNECT sent by ``PackWorker/stop()`` may wait to leave before the socket closes. Every
     /// other close uses `ZMQ_LINGER` 0.
     public var disconnectLinger: Duration
@@ -40,6 +45,7 @@ public struct WorkerConfiguration: Hashable, Sendable {
     ///   - maxReconnectDelay: The longest reconnect wait (at least the first).
     ///   - maxMessageSize: The largest message in bytes.
     ///   - disconnectLinger: How long the farewell DISCONNECT may take to leave.
+    ///   - capacity: The most tickets held at once (clamped to 1…``WireProtocol/maxWorkerCapacity``).
     public init(
         endpoint: String = WireProtocol.defaultWorkerEndpoint,
         heartbeatInterval: Duration = WireProtocol.defaultHeartbeatInterval,
@@ -47,7 +53,8 @@ public struct WorkerConfiguration: Hashable, Sendable {
         initialReconnectDelay: Duration = .seconds(1),
         maxReconnectDelay: Duration = .seconds(30),
         maxMessageSize: Int = WireProtocol.defaultMaxMessageSize,
-        disconnectLinger: Duration = .milliseconds(200)
+        disconnectLinger: Duration = .milliseconds(200),
+        capacity: Int = 1
     ) {
         self.endpoint = endpoint
         self.heartbeatInterval = max(heartbeatInterval, .milliseconds(1))
@@ -56,6 +63,7 @@ public struct WorkerConfiguration: Hashable, Sendable {
         self.maxReconnectDelay = max(maxReconnectDelay, self.initialReconnectDelay)
         self.maxMessageSize = max(maxMessageSize, 1)
         self.disconnectLinger = max(disconnectLinger, .zero)
+        self.capacity = min(max(capacity, 1), WireProtocol.maxWorkerCapacity)
     }
 
     /// Reads the worker settings from the deployment config (which has already applied the `AISCREEN_*`
@@ -66,7 +74,8 @@ public struct WorkerConfiguration: Hashable, Sendable {
             endpoint: deployment.workerEndpoint,
             heartbeatInterval: .milliseconds(deployment.heartbeatMilliseconds),
             heartbeatLiveness: deployment.heartbeatLiveness,
-            maxMessageSize: deployment.maxMessageBytes
+            maxMessageSize: deployment.maxMessageBytes,
+            capacity: deployment.workerCapacity
         )
     }
 

@@ -23,7 +23,7 @@ final class WorkerLoop {
         self.worker = worker
         self.machine = WorkerStateMachine(
             service: worker.evaluator.service,
-            metadata: worker.evaluator.metadata,
+            metadata: worker.evaluator.readyMetadata(capacity: worker.configuration.capacity),
             configuration: worker.configuration
         )
         self.wakeToken = poller.add(worker.wakeup)

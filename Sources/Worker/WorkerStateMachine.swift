@@ -8,7 +8,8 @@ package import Wire
 ///
 /// ```
 ///  initial ──start──► connected ──silent / DISCONNECT / socket failure──► waiting ──deadline──► connected …
-///                         │  (REQUEST → evaluate → FINAL or ERROR; HEARTBEAT when nothing was sent for an interval)
+///                         │  (REQUEST → evaluate → FINAL or ERROR, up to `capacity` tickets held at once;
+///                         │   HEARTBEAT when nothing was sent for an interval)
 ///                         └──stop──► stopped (DISCONNECT sent)          waiting ──stop──► stopped
 /// ```
 package struct WorkerStateMachine: Sendable {
@@ -52,8 +53,9 @@ package struct WorkerStateMachine: Sendable {
     package enum State: Hashable, Sendable {
         /// Not started yet.
         case initial
-        /// A socket is open and READY was sent. `ticket` is the ticket being evaluated, if any.
-        case connected(lastSent: Instant, lastHeard: Instant, ticket: TicketID?)
+        /// A socket is open and READY was sent. `held` are the tickets received and not yet answered, oldest
+        /// first; at most ``WorkerConfiguration/capacity``.
+        case connected(lastSent: Instant, lastHeard: Instant, held: [TicketID])
         /// No socket; reconnect at the instant.
         case waiting(until: Instant)
         /// Stopped for good.
@@ -116,21 +118,22 @@ package struct WorkerStateMachine: Sendable {
     ///   - now: The current instant.
     /// - Returns: The actions to perform.
     package mutating func received(_ message: BrokerToWorker, now: Instant) -> [Action] {
-        guard case .connected(let lastSent, _, let ticket) = state else { return [] }
-        state = .connected(lastSent: lastSent, lastHeard: now, ticket: ticket)
+        guard case .connected(let lastSent, _, let held) = state else { return [] }
+        state = .connected(lastSent: lastSent, lastHeard: now, held: held)
         switch message {
         case .heartbeat:
             reconnectDelay = configuration.initialReconnectDelay
             return []
         case .request(let newTicket, let body):
             reconnectDelay = configuration.initialReconnectDelay
-            guard let ticket else {
-                state = .connected(lastSent: lastSent, lastHeard: now, ticket: newTicket)
+            guard held.count >= configuration.capacity else {
+                state = .connected(lastSent: lastSent, lastHeard: now, held: held + [newTicket])
                 return [.evaluate(ticket: newTicket, body: body)]
             }
-            // The broker broke §5.3 (one ticket at a time). Refuse the newcomer; keep working on the first.
-            state = .connected(lastSent: now, lastHeard: now, ticket: ticket)
-            let message = "this worker is busy with ticket \(ticket); the broker sent another before the answer"
+            // The broker broke §5.3 (at most `capacity` tickets at once). Refuse the newcomer; keep the others.
+            state = .connected(lastSent: now, lastHeard: now, held: held)
+            let message =
+                "this worker already holds \(held.count) tickets, its capacity; the broker sent another before an answer"
             return [.send(.error(ticket: newTicket, code: .internalError, message: message))]
         case .disconnect(let reason):
             return closeAndWait(.brokerDisconnected(reason: reason), now: now)
@@ -142,8 +145,8 @@ package struct WorkerStateMachine: Sendable {
     /// - Parameter now: The current instant.
     /// - Returns: No actions.
     package mutating func receivedUndecodable(now: Instant) -> [Action] {
-        guard case .connected(let lastSent, _, let ticket) = state else { return [] }
-        state = .connected(lastSent: lastSent, lastHeard: now, ticket: ticket)
+        guard case .connected(let lastSent, _, let held) = state else { return [] }
+        state = .connected(lastSent: lastSent, lastHeard: now, held: held)
         return []
     }
 
@@ -152,11 +155,12 @@ package struct WorkerStateMachine: Sendable {
     ///   - ticket: The ticket evaluated.
     ///   - outcome: The pack result, or why there is none.
     ///   - now: The current instant.
-    /// - Returns: Send FINAL or ERROR; nothing if the ticket is not the one being evaluated (the connection was
+    /// - Returns: Send FINAL or ERROR; nothing if the ticket is not one this connection holds (the connection was
     ///   lost meanwhile).
     package mutating func evaluated(ticket: TicketID, outcome: Outcome, now: Instant) -> [Action] {
-        guard case .connected(_, let lastHeard, let current) = state, current == ticket else { return [] }
-        state = .connected(lastSent: now, lastHeard: lastHeard, ticket: nil)
+        guard case .connected(_, let lastHeard, var held) = state, let index = held.firstIndex(of: ticket) else { return [] }
+        held.remove(at: index)
+        state = .connected(lastSent: now, lastHeard: lastHeard, held: held)
         let reply: WorkerMessage
         switch outcome {
         case .result(let body):
@@ -182,12 +186,12 @@ package struct WorkerStateMachine: Sendable {
     /// - Returns: The actions to perform.
     package mutating func tick(now: Instant) -> [Action] {
         switch state {
-        case .connected(let lastSent, let lastHeard, let ticket):
+        case .connected(let lastSent, let lastHeard, let held):
             if now - lastHeard >= configuration.brokerTimeout {
                 return closeAndWait(.brokerSilent, now: now)
             }
             if now - lastSent >= configuration.heartbeatInterval {
-                state = .connected(lastSent: now, lastHeard: lastHeard, ticket: ticket)
+                state = .connected(lastSent: now, lastHeard: lastHeard, held: held)
                 return [.send(.heartbeat)]
             }
             return []
@@ -217,7 +221,7 @@ package struct WorkerStateMachine: Sendable {
 
     private mutating func connect(now: Instant) -> [Action] {
         connections += 1
-        state = .connected(lastSent: now, lastHeard: now, ticket: nil)
+        state = .connected(lastSent: now, lastHeard: now, held: [])
         return [.connect, .send(.ready(service: service, metadata: metadata))]
     }
 

@@ -49,6 +49,7 @@ struct WorkerConnectionTests {
                 json
                     == .object([
                         ("id", .string("gdpr")), ("version", .string(pack.version)), ("digest", .string(pack.digest)),
+                        ("capacity", .int(1)),
                     ])
             )
         }

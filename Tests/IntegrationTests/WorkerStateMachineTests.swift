@@ -58,11 +58,11 @@ struct WorkerStateMachineTests {
                 .evaluate(ticket: try ticket("t-1"), body: body)
             ]
         )
-        #expect(machine.state == .connected(lastSent: t0, lastHeard: ms(10), ticket: try ticket("t-1")))
+        #expect(machine.state == .connected(lastSent: t0, lastHeard: ms(10), held: [try ticket("t-1")]))
         let result = Array(#"{"verdict":"approved"}"#.utf8)
         let actions = machine.evaluated(ticket: try ticket("t-1"), outcome: .result(body: result), now: ms(20))
         #expect(actions == [.send(.final(ticket: try ticket("t-1"), body: result))])
-        #expect(machine.state == .connected(lastSent: ms(20), lastHeard: ms(10), ticket: nil))
+        #expect(machine.state == .connected(lastSent: ms(20), lastHeard: ms(10), held: []))
         // The FINAL counts as traffic: the next heartbeat is one interval after it.
         #expect(machine.tick(now: ms(1010)) == [])
         #expect(machine.tick(now: ms(1020)) == [.send(.heartbeat)])
@@ -118,6 +118,28 @@ struct WorkerStateMachineTests {
                 .send(.final(ticket: try self.ticket("a"), body: []))
             ]
         )
+    }
+
+    @Test func aWorkerWithCapacityHoldsThatManyTicketsAndAnswersThemInAnyOrder() throws {
+        var settings = configuration
+        settings.capacity = 2
+        var machine = WorkerStateMachine(service: try ServiceName.pack("gdpr"), metadata: metadata, configuration: settings)
+        _ = machine.start(now: t0)
+        #expect(machine.received(.request(ticket: try ticket("a"), body: []), now: ms(1)) == [.evaluate(ticket: try ticket("a"), body: [])])
+        #expect(machine.received(.request(ticket: try ticket("b"), body: []), now: ms(2)) == [.evaluate(ticket: try ticket("b"), body: [])])
+        #expect(machine.state == .connected(lastSent: t0, lastHeard: ms(2), held: [try ticket("a"), try ticket("b")]))
+        let third = machine.received(.request(ticket: try ticket("c"), body: []), now: ms(3))
+        guard case .send(.error(let refused, .internalError, let message))? = third.first, third.count == 1 else {
+            Issue.record("expected one ERROR for the third ticket, got \(third)")
+            return
+        }
+        #expect(refused == (try ticket("c")))
+        #expect(message.contains("capacity"))
+        #expect(machine.evaluated(ticket: try ticket("b"), outcome: .result(body: []), now: ms(4)) == [.send(.final(ticket: try ticket("b"), body: []))])
+        #expect(machine.received(.request(ticket: try ticket("d"), body: []), now: ms(5)) == [.evaluate(ticket: try ticket("d"), body: [])])
+        #expect(machine.evaluated(ticket: try ticket("a"), outcome: .result(body: []), now: ms(6)) == [.send(.final(ticket: try ticket("a"), body: []))])
+        #expect(machine.evaluated(ticket: try ticket("a"), outcome: .result(body: []), now: ms(7)) == [])
+        #expect(machine.state == .connected(lastSent: ms(6), lastHeard: ms(5), held: [try ticket("d")]))
     }
 
     @Test func aSilentBrokerIsLeftAfterLivenessTimesIntervalAndReconnectedAfterTheBackOff() throws {

@@ -1,0 +1,89 @@
+import Testing
+import Wire
+
+@testable import Broker
+@testable import RulesEngine
+
+/// The credit window (PROTOCOL.md §5.3): a worker that declares `capacity` N in READY holds up to N tickets.
+struct WorkerCapacityTests {
+    typealias Base = BrokerStateMachineTests
+    let client = PeerID(Array("client-1".utf8))
+
+    static func ready(_ pack: String, capacity: String) throws -> [[UInt8]] {
+        let metadata = #"{"id":"\#(pack)","version":"1.0.0","digest":"sha256:\#(pack)","capacity":\#(capacity)}"#
+        return WorkerMessage.ready(service: try .pack(pack), metadata: Array(metadata.utf8)).encode()
+    }
+
+    func singlePackMachine() -> BrokerStateMachine {
+        BrokerStateMachine(configuration: BrokerConfiguration(packs: ["gdpr"]), schema: Base.schema)
+    }
+
+    func submit(_ m: inout BrokerStateMachine, _ count: Int, now: Int64 = 0) throws -> [(PeerID, TicketID)] {
+        var dispatched: [(PeerID, TicketID)] = []
+        for n in 0..<count {
+            let frames = ClientMessage.request(service: .screen, requestID: try RequestID("r-\(n)"), body: Base.body("r-\(n)")).encode()
+            dispatched += try Base.dispatched(m.clientMessage(from: client, frames: frames, now: now))
+        }
+        return dispatched
+    }
+
+    @Test func ticketsSpreadOverTheWorkersInTurnUpToEachOnesCapacityAndTheRestWait() throws {
+        var m = singlePackMachine()
+        let a = Base.worker("gdpr", 1), b = Base.worker("gdpr", 2)
+        #expect(m.workerMessage(from: a, frames: try Self.ready("gdpr", capacity: "3"), now: 0).isEmpty)
+        #expect(m.workerMessage(from: b, frames: try Self.ready("gdpr", capacity: "2"), now: 0).isEmpty)
+        let dispatched = try submit(&m, 7)
+        #expect(dispatched.map(\.0) == [a, b, a, b, a])
+        #expect(m.queues["gdpr"]?.count == 2)
+        // b answers its first ticket: it has room again and gets the oldest waiting ticket at once.
+        let answer = WorkerMessage.final(ticket: dispatched[1].1, body: Base.verdictBody("gdpr", "approved")).encode()
+        let next = try Base.dispatched(m.workerMessage(from: b, frames: answer, now: 1))
+        #expect(next.map(\.0) == [b])
+        #expect(next.first?.1 == (try TicketID("t-6")))
+    }
+
+    @Test func aLostWorkersTicketsAllGoToTheHeadOfTheQueueForAnotherWorker() throws {
+        var m = singlePackMachine()
+        let a = Base.worker("gdpr", 1), b = Base.worker("gdpr", 2)
+        _ = m.workerMessage(from: a, frames: try Self.ready("gdpr", capacity: "4"), now: 0)
+        let first = try submit(&m, 3)
+        #expect(first.allSatisfy { $0.0 == a })
+        _ = m.workerMessage(from: b, frames: try Self.ready("gdpr", capacity: "4"), now: 0)
+        let redispatched = try Base.dispatched(m.workerMessage(from: a, frames: WorkerMessage.disconnect(reason: nil).encode(), now: 1))
+        #expect(redispatched.map(\.0) == [b, b, b])
+        #expect(Set(redispatched.map(\.1)) == Set(first.map(\.1)))
+        #expect(m.counters.ticketsRedispatched == 3)
+    }
+
+    @Test func aFinalForATicketTheWorkerDoesNotHoldIsStillAViolation() throws {
+        var m = singlePackMachine()
+        let a = Base.worker("gdpr", 1), b = Base.worker("gdpr", 2)
+        _ = m.workerMessage(from: a, frames: try Self.ready("gdpr", capacity: "4"), now: 0)
+        _ = m.workerMessage(from: b, frames: try Self.ready("gdpr", capacity: "4"), now: 0)
+        let dispatched = try submit(&m, 2)
+        guard let (holder, ticket) = dispatched.first else { throw Base.FailedExpectation(description: "nothing dispatched") }
+        let other = holder == a ? b : a
+        let actions = m.workerMessage(from: other, frames: WorkerMessage.final(ticket: ticket, body: Base.verdictBody("gdpr", "approved")).encode(), now: 1)
+        #expect(actions.contains { if case .sendToWorker(other, let frames) = $0 { (try? BrokerToWorker.decode(frames: frames)).map { if case .disconnect = $0 { true } else { false } } ?? false } else { false } })
+        #expect(m.counters.workerViolations == 1)
+    }
+
+    @Test(arguments: ["0", "257", "1.5", "\"8\"", "-1"])
+    func aCapacityOutsideOneTo256IsAViolation(_ capacity: String) throws {
+        var m = singlePackMachine()
+        let actions = m.workerMessage(from: Base.worker("gdpr"), frames: try Self.ready("gdpr", capacity: capacity), now: 0)
+        guard case .sendToWorker(_, let frames)? = actions.first, case .disconnect(let reason)? = try? BrokerToWorker.decode(frames: frames) else {
+            Issue.record("expected DISCONNECT, got \(actions)")
+            return
+        }
+        #expect(reason?.contains("capacity") == true)
+        #expect(m.workerCount(pack: "gdpr") == 0)
+    }
+
+    @Test func withoutACapacityAWorkerHoldsOneTicket() throws {
+        var m = singlePackMachine()
+        _ = m.workerMessage(from: Base.worker("gdpr"), frames: try Base.ready("gdpr"), now: 0)
+        #expect(try submit(&m, 3).count == 1)
+        #expect(m.queues["gdpr"]?.count == 2)
+    }
+}
