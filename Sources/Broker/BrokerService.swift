@@ -25,6 +25,8 @@ public struct BrokerEndpoints: Sendable, Hashable {
 public final class BrokerService: Sendable {
     enum Command: Sendable {
         case shutdown(graceMilliseconds: Int64)
+        /// The journal committer finished a group.
+        case committed([JournalCommitter.Outcome])
     }
 
     public let configuration: BrokerConfiguration
@@ -98,9 +100,13 @@ public final class BrokerService: Sendable {
         var lastTick = Self.milliseconds()
         var stopAt: Int64?
         var sendFailures = 0
+        let commands = self.commands
+        let committer = journal.map { JournalCommitter(journal: $0) { outcomes in commands.post(.committed(outcomes)) } }
+        defer { committer?.stop() }
+        var held = Deque<HeldActions>()
+        var nextBatch: UInt64 = 0
 
-        func perform(_ proposed: [BrokerStateMachine.Action]) {
-            let actions = journaled(proposed, &machine)
+        func send(_ actions: [BrokerStateMachine.Action]) {
             for action in actions {
                 do {
                     switch action {
@@ -115,6 +121,63 @@ public final class BrokerService: Sendable {
                     sendFailures += 1  // vanished peer (EHOSTUNREACH) or full queue (EAGAIN)
                 }
             }
+        }
+
+        /// Sends, in order, every held pass whose records are committed (or failed: then its sends are changed into
+        /// what an unrecorded pass may say).
+        func release() {
+            while let head = held.first, head.outcome != nil {
+                _ = held.popFirst()
+                switch head.outcome {
+                case .committed?:
+                    if machine.journalUnavailable != nil, head.records.contains(where: { if case .completed = $0 { true } else { false } }) {
+                        machine.journalUnavailable = nil
+                    }
+                    send(head.actions)
+                case .failed(let reason)?:
+                    send(unrecorded(head.actions, head.records, reason: reason, &machine))
+                case nil:
+                    break
+                }
+            }
+        }
+
+        /// Sends what a pass says to clients and subscribers once its journal records are committed; without a
+        /// journal, at once. Passes are released in order, so a pass without records (say, a cached verdict
+        /// replayed) never overtakes the commit of an earlier one. What goes to workers leaves at once: a ticket
+        /// acknowledges nothing, and a request whose record fails is abandoned, its tickets' answers ignored.
+        func perform(_ proposed: [BrokerStateMachine.Action]) {
+            guard let committer else { return send(proposed) }
+            let records = proposed.compactMap { action -> BrokerStateMachine.Record? in
+                if case .record(let record) = action { return record }
+                return nil
+            }
+            if records.isEmpty && held.isEmpty { return send(proposed) }
+            var toWorkers: [BrokerStateMachine.Action] = []
+            var later: [BrokerStateMachine.Action] = []
+            for action in proposed {
+                if case .sendToWorker = action { toWorkers.append(action) } else { later.append(action) }
+            }
+            send(toWorkers)
+            var pass = HeldActions(actions: later, records: records)
+            if records.isEmpty {
+                pass.outcome = .committed
+            } else {
+                nextBatch += 1
+                pass.batch = nextBatch
+                committer.submit(JournalCommitter.Batch(id: nextBatch, records: records))
+            }
+            held.append(pass)
+            release()
+        }
+
+        func committed(_ outcomes: [JournalCommitter.Outcome]) {
+            let byBatch = Dictionary(outcomes.map { ($0.id, $0.error) }, uniquingKeysWith: { first, _ in first })
+            held.update { pass in
+                guard let batch = pass.batch, let error = byBatch[batch] else { return }
+                pass.outcome = error.map { .failed($0) } ?? .committed
+            }
+            release()
         }
 
         if let journal {
@@ -136,6 +199,8 @@ public final class BrokerService: Sendable {
                 case .shutdown(let grace):
                     machine.beginShutdown()
                     stopAt = Self.milliseconds() + grace
+                case .committed(let outcomes):
+                    committed(outcomes)
                 }
             }
             var now = Self.milliseconds()
@@ -167,62 +232,63 @@ public final class BrokerService: Sendable {
                 counters.clientErrors["send-failed", default: 0] = sendFailures
                 snapshot.withLock { $0 = counters }
             }
-            if let stopAt, machine.pendingCount == 0 || now >= stopAt {
-                perform(machine.disconnectAll())
+            if let stopAt, (machine.pendingCount == 0 && held.isEmpty) || now >= stopAt {
+                send(machine.disconnectAll())
                 return
             }
         }
     }
 }
 
+/// One loop pass's actions, held until its journal records are committed.
+struct HeldActions {
+    enum Outcome: Equatable {
+        case committed
+        case failed(String)
+    }
+
+    var actions: [BrokerStateMachine.Action]
+    var records: [BrokerStateMachine.Record]
+    /// The committer's batch number; nil for a pass without records.
+    var batch: UInt64?
+    var outcome: Outcome?
+}
+
 extension BrokerService {
-    /// Records the batch's journal writes in one transaction before anything in it is sent. If that fails, new
-    /// requests in the batch are dropped with an error to their clients, verdicts in it are answered with an
-    /// error instead (they were not recorded) and not published, and the broker refuses new requests until a
-    /// journal write succeeds again.
-    func journaled(_ actions: [BrokerStateMachine.Action], _ machine: inout BrokerStateMachine) -> [BrokerStateMachine.Action] {
-        let records = actions.compactMap { action -> BrokerStateMachine.Record? in
-            if case .record(let record) = action { return record }
-            return nil
+    /// What a pass whose journal records could not be committed may still send: new requests in it are dropped
+    /// with an error to their clients, verdicts in it are answered with an error instead (they were not recorded)
+    /// and not published, and the broker refuses new requests until a journal write succeeds again.
+    func unrecorded(
+        _ actions: [BrokerStateMachine.Action], _ records: [BrokerStateMachine.Record], reason: String, _ machine: inout BrokerStateMachine
+    ) -> [BrokerStateMachine.Action] {
+        machine.journalUnavailable = reason
+        var accepted: [RequestID] = []
+        var completed = Set<String>()
+        for record in records {
+            switch record {
+            case .accepted(let id, _, _, _, _): if let id = try? RequestID(id) { accepted.append(id) }
+            case .completed(let id, _, _, _): completed.insert(id)
+            }
         }
-        guard let journal, !records.isEmpty else { return actions }
-        do {
-            try journal.commit(records)
-            if machine.journalUnavailable != nil, records.contains(where: { if case .completed = $0 { true } else { false } }) {
-                machine.journalUnavailable = nil
-            }
-            return actions
-        } catch {
-            let reason = "\(error)"
-            machine.journalUnavailable = reason
-            var accepted: [RequestID] = []
-            var completed = Set<String>()
-            for record in records {
-                switch record {
-                case .accepted(let id, _, _, _, _): if let id = try? RequestID(id) { accepted.append(id) }
-                case .completed(let id, _, _, _): completed.insert(id)
-                }
-            }
-            var kept: [BrokerStateMachine.Action] = []
-            for action in actions {
-                switch action {
-                case .sendToClient(let peer, let frames):
-                    if case .final(let service, let id, _)? = try? BrokerReply.decode(frames: frames), completed.contains(id.rawValue) {
-                        let message = "the verdict could not be recorded in the journal (\(reason)); retry the same request id later"
-                        kept.append(.sendToClient(peer, BrokerReply.error(service: service, requestID: id, code: .internalError, message: message).encode()))
-                    } else {
-                        kept.append(action)
-                    }
-                case .publish(_, let id, _):
-                    if completed.contains(id.rawValue) { continue }
-                    kept.append(action)
-                default:
+        var kept: [BrokerStateMachine.Action] = []
+        for action in actions {
+            switch action {
+            case .sendToClient(let peer, let frames):
+                if case .final(let service, let id, _)? = try? BrokerReply.decode(frames: frames), completed.contains(id.rawValue) {
+                    let message = "the verdict could not be recorded in the journal (\(reason)); retry the same request id later"
+                    kept.append(.sendToClient(peer, BrokerReply.error(service: service, requestID: id, code: .internalError, message: message).encode()))
+                } else {
                     kept.append(action)
                 }
+            case .publish(_, let id, _):
+                if completed.contains(id.rawValue) { continue }
+                kept.append(action)
+            default:
+                kept.append(action)
             }
-            for id in completed { if let requestID = try? RequestID(id) { machine.forget(requestID) } }
-            return kept + machine.abandon(accepted, reason: reason)
         }
+        for id in completed { if let requestID = try? RequestID(id) { machine.forget(requestID) } }
+        return kept + machine.abandon(accepted, reason: reason)
     }
 
     /// A request id the journal already knows (e.g. from before a restart): the stored answer, `conflict`, or —

@@ -19,6 +19,15 @@ struct Deque<Element> {
         return front.popLast()
     }
 
+    /// The element ``popFirst()`` would return.
+    var first: Element? { front.last ?? back.first }
+
+    /// Changes elements in place.
+    mutating func update(_ body: (inout Element) -> Void) {
+        for index in front.indices { body(&front[index]) }
+        for index in back.indices { body(&back[index]) }
+    }
+
     /// Removes every element matching `predicate`, keeping the order of the rest.
     mutating func removeAll(where predicate: (Element) -> Bool) {
         let all = front.reversed() + back
