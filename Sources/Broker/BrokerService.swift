@@ -57,6 +57,9 @@ public final class BrokerService: Sendable {
         commands.post(.shutdown(graceMilliseconds: graceMilliseconds))
     }
 
+    /// How often a broker whose journal refuses writes tries it again with one new request.
+    static let journalRetryMilliseconds: Int64 = 1_000
+
     static func milliseconds() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
 
     /// Runs the loop on the calling thread until ``shutdown(graceMilliseconds:)``.
@@ -98,6 +101,14 @@ public final class BrokerService: Sendable {
         var lastTick = Self.milliseconds()
         var stopAt: Int64?
         var sendFailures = 0
+        /// Since when the journal has been refusing writes (new requests are refused meanwhile).
+        var journalRefusingSince: Int64?
+
+        func snapshotCounters() {
+            var counters = machine.counters
+            counters.clientErrors["send-failed", default: 0] = sendFailures
+            snapshot.withLock { $0 = counters }
+        }
 
         func perform(_ proposed: [BrokerStateMachine.Action]) {
             let actions = journaled(proposed, &machine)
@@ -160,12 +171,24 @@ public final class BrokerService: Sendable {
             if now - lastTick >= 10 {
                 lastTick = now
                 perform(machine.tick(now: now))
-                var counters = machine.counters
-                counters.clientErrors["send-failed", default: 0] = sendFailures
-                snapshot.withLock { $0 = counters }
+                snapshotCounters()
+                // While the journal refuses writes (full, read-only), let one request try it again every
+                // `journalRetryMilliseconds`: after an operator freed space (`aiscreen journal prune`) the broker
+                // accepts again without a restart. A request that still cannot be recorded is refused as before.
+                if machine.journalUnavailable == nil {
+                    journalRefusingSince = nil
+                } else if let since = journalRefusingSince {
+                    if now - since >= Self.journalRetryMilliseconds {
+                        machine.journalUnavailable = nil
+                        journalRefusingSince = nil
+                    }
+                } else {
+                    journalRefusingSince = now
+                }
             }
             if let stopAt, machine.pendingCount == 0 || now >= stopAt {
                 perform(machine.disconnectAll())
+                snapshotCounters()
                 return
             }
         }
@@ -176,7 +199,7 @@ extension BrokerService {
     /// Records the batch's journal writes in one transaction before anything in it is sent. If that fails, new
     /// requests in the batch are dropped with an error to their clients, verdicts in it are answered with an
     /// error instead (they were not recorded) and not published, and the broker refuses new requests until a
-    /// journal write succeeds again.
+    /// journal write succeeds again (the loop lets one request try every second).
     func journaled(_ actions: [BrokerStateMachine.Action], _ machine: inout BrokerStateMachine) -> [BrokerStateMachine.Action] {
         let records = actions.compactMap { action -> BrokerStateMachine.Record? in
             if case .record(let record) = action { return record }
@@ -206,7 +229,7 @@ extension BrokerService {
                 case .sendToClient(let peer, let frames):
                     if case .final(let service, let id, _)? = try? BrokerReply.decode(frames: frames), completed.contains(id.rawValue) {
                         let message = "the verdict could not be recorded in the journal (\(reason)); retry the same request id later"
-                        kept.append(.sendToClient(peer, BrokerReply.error(service: service, requestID: id, code: .internalError, message: message).encode()))
+                        kept.append(machine.refuse(peer, service, id, .internalError, message))  // counted like every refusal
                     } else {
                         kept.append(action)
                     }
