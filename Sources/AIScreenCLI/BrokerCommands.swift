@@ -28,6 +28,9 @@ struct BrokerOptions: ParsableArguments {
     @Option(name: .long, help: "Journal file (SQLite): every accepted request and verdict is recorded before the broker answers (overrides journal.path and AISCREEN_JOURNAL).")
     var journal: String?
 
+    @Option(name: .long, help: "Largest size in bytes the journal file may grow to (at least 65536; overrides journal.max_bytes). When it is full the broker refuses new requests.")
+    var journalMaxBytes: Int?
+
     /// The deployment config with flags applied; exits with the config's problems when it is broken.
     func deployment() throws -> DeploymentConfig {
         var (config, diagnostics) = DeploymentConfig.load(path: self.config)
@@ -42,6 +45,12 @@ struct BrokerOptions: ParsableArguments {
         if let publish { config.publishEndpoint = publish }
         if let heartbeatMs { config.heartbeatMilliseconds = heartbeatMs }
         if let journal { config.journalPath = journal }
+        if let journalMaxBytes {
+            guard journalMaxBytes >= DeploymentConfig.minimumJournalBytes else {
+                throw ValidationError("--journal-max-bytes must be at least \(DeploymentConfig.minimumJournalBytes)")
+            }
+            config.journalMaxBytes = journalMaxBytes
+        }
         return config
     }
 
@@ -68,7 +77,7 @@ struct BrokerOptions: ParsableArguments {
         var journal: (any BrokerJournal)?
         if let path = deployment.journalPath {
             do {
-                journal = JournalAdapter(journal: try Journal(path: path))
+                journal = JournalAdapter(journal: try Journal(path: path, options: JournalOptions(maximumBytes: deployment.journalMaxBytes)))
             } catch {
                 Console.error("error: cannot open the journal '\(path)': \(error) — fix journal.path (or --journal) or make the file writable")
                 throw ExitCode.failure
@@ -77,6 +86,24 @@ struct BrokerOptions: ParsableArguments {
         let service = try BrokerService(configuration: configuration, endpoints: endpoints, schema: schema, journal: journal)
         return (service, packs.filter { required.contains($0.id) })
     }
+}
+
+/// The broker's counters as JSON members (the `stopped` event): what it accepted, answered, refused by error
+/// code, dropped and published during its run.
+func counterMembers(_ counters: BrokerCounters) -> JSONValue {
+    .object([
+        ("requests_accepted", .int(Int64(counters.requestsAccepted))),
+        ("requests_answered", .int(Int64(counters.requestsAnswered))),
+        ("retries_attached", .int(Int64(counters.retriesAttached))),
+        ("cache_replays", .int(Int64(counters.cacheReplays))),
+        ("client_malformed_dropped", .int(Int64(counters.clientMalformedDropped))),
+        ("client_errors", .object(counters.clientErrors.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })),
+        ("worker_malformed", .int(Int64(counters.workerMalformed))),
+        ("worker_violations", .int(Int64(counters.workerViolations))),
+        ("workers_expired", .int(Int64(counters.workersExpired))),
+        ("tickets_redispatched", .int(Int64(counters.ticketsRedispatched))),
+        ("published", .int(Int64(counters.published))),
+    ])
 }
 
 func printEvent(_ members: [(String, JSONValue)]) {
@@ -92,7 +119,8 @@ struct BrokerCommand: AsyncParsableCommand {
             AISCREEN_WORKER_ENDPOINT, AISCREEN_PUBLISH_ENDPOINT; or the flags) and prints one JSON line when it
             listens: {"event":"listening","client":…,"worker":…,"publish":…}. Workers run separately
             ('aiscreen worker'), or use 'aiscreen up'. SIGINT/SIGTERM: stop taking requests, finish those in
-            flight, exit 0. The wire protocol is docs/PROTOCOL.md.
+            flight, print {"event":"stopped","counters":{…}} (requests accepted and answered, refusals by error
+            code in client_errors, drops, published verdicts) and exit 0. The wire protocol is docs/PROTOCOL.md.
             """)
 
     @OptionGroup var options: BrokerOptions
@@ -111,6 +139,6 @@ struct BrokerCommand: AsyncParsableCommand {
                 ])
             }
         }
-        printEvent([("event", .string("stopped"))])
+        printEvent([("event", .string("stopped")), ("counters", counterMembers(broker.counters))])
     }
 }

@@ -15,7 +15,8 @@ struct Up: AsyncParsableCommand {
             worker threads connected to the broker, and prints one JSON line when ready:
             {"event":"ready","client":…,"worker":…,"publish":…,"workers":{"gdpr":2,…}}.
             Then submit requests with 'aiscreen submit' and watch verdicts with 'aiscreen watch'.
-            SIGINT/SIGTERM: stop taking requests, finish those in flight, stop the workers, exit 0.
+            SIGINT/SIGTERM: stop taking requests, finish those in flight, stop the workers, print
+            {"event":"stopped","counters":{…}} (as 'aiscreen broker' does) and exit 0.
             """)
 
     @OptionGroup var options: BrokerOptions
@@ -72,6 +73,6 @@ struct Up: AsyncParsableCommand {
                 ])
             }
         }
-        printEvent([("event", .string("stopped"))])
+        printEvent([("event", .string("stopped")), ("counters", counterMembers(broker.counters))])
     }
 }

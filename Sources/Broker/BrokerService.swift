@@ -59,6 +59,9 @@ public final class BrokerService: Sendable {
         commands.post(.shutdown(graceMilliseconds: graceMilliseconds))
     }
 
+    /// How often a broker whose journal refuses writes tries it again with one new request.
+    static let journalRetryMilliseconds: Int64 = 1_000
+
     static func milliseconds() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
 
     /// Runs the loop on the calling thread until ``shutdown(graceMilliseconds:)``.
@@ -105,6 +108,14 @@ public final class BrokerService: Sendable {
         defer { committer?.stop() }
         var held = Deque<HeldActions>()
         var nextBatch: UInt64 = 0
+        /// Since when the journal has been refusing writes (new requests are refused meanwhile).
+        var journalRefusingSince: Int64?
+
+        func snapshotCounters() {
+            var counters = machine.counters
+            counters.clientErrors["send-failed", default: 0] = sendFailures
+            snapshot.withLock { $0 = counters }
+        }
 
         func send(_ actions: [BrokerStateMachine.Action]) {
             for action in actions {
@@ -228,12 +239,24 @@ public final class BrokerService: Sendable {
             if now - lastTick >= 10 {
                 lastTick = now
                 perform(machine.tick(now: now))
-                var counters = machine.counters
-                counters.clientErrors["send-failed", default: 0] = sendFailures
-                snapshot.withLock { $0 = counters }
+                snapshotCounters()
+                // While the journal refuses writes (full, read-only), let one request try it again every
+                // `journalRetryMilliseconds`: after an operator freed space (`aiscreen journal prune`) the broker
+                // accepts again without a restart. A request that still cannot be recorded is refused as before.
+                if machine.journalUnavailable == nil {
+                    journalRefusingSince = nil
+                } else if let since = journalRefusingSince {
+                    if now - since >= Self.journalRetryMilliseconds {
+                        machine.journalUnavailable = nil
+                        journalRefusingSince = nil
+                    }
+                } else {
+                    journalRefusingSince = now
+                }
             }
             if let stopAt, (machine.pendingCount == 0 && held.isEmpty) || now >= stopAt {
                 send(machine.disconnectAll())
+                snapshotCounters()
                 return
             }
         }
@@ -257,7 +280,8 @@ struct HeldActions {
 extension BrokerService {
     /// What a pass whose journal records could not be committed may still send: new requests in it are dropped
     /// with an error to their clients, verdicts in it are answered with an error instead (they were not recorded)
-    /// and not published, and the broker refuses new requests until a journal write succeeds again.
+    /// and not published, and the broker refuses new requests until a journal write succeeds again (the loop lets
+    /// one request try every second).
     func unrecorded(
         _ actions: [BrokerStateMachine.Action], _ records: [BrokerStateMachine.Record], reason: String, _ machine: inout BrokerStateMachine
     ) -> [BrokerStateMachine.Action] {
@@ -276,7 +300,7 @@ extension BrokerService {
             case .sendToClient(let peer, let frames):
                 if case .final(let service, let id, _)? = try? BrokerReply.decode(frames: frames), completed.contains(id.rawValue) {
                     let message = "the verdict could not be recorded in the journal (\(reason)); retry the same request id later"
-                    kept.append(.sendToClient(peer, BrokerReply.error(service: service, requestID: id, code: .internalError, message: message).encode()))
+                    kept.append(machine.refuse(peer, service, id, .internalError, message))  // counted like every refusal
                 } else {
                     kept.append(action)
                 }

@@ -48,7 +48,7 @@ public final class Journal: Sendable {
     /// Opens (creating it and its schema when missing, unless `options.readOnly`) the journal at `path`.
     /// - Parameters:
     ///   - path: the SQLite file.
-    ///   - options: read-only, busy timeout, retention.
+    ///   - options: read-only, busy timeout, retention, size cap.
     /// - Throws: ``JournalError`` with ``JournalError/Code/cannotOpen`` (no such folder, no permission, or a
     ///   missing file when read-only), ``JournalError/Code/corrupt`` (not a database),
     ///   ``JournalError/Code/incompatibleSchema`` (another application's database, or a newer schema), or any
@@ -62,12 +62,16 @@ public final class Journal: Sendable {
         let timeout = options.busyTimeout.components
         configuration.busyMode = .timeout(Double(timeout.seconds) + Double(timeout.attoseconds) / 1e18)
         configuration.maximumReaderCount = 2
-        let cap = options.maximumPageCount
+        let cap = options.maximumBytes
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Pruned bodies are overwritten, not left in free pages (retention of personal data).
             try db.execute(sql: "PRAGMA secure_delete = ON")
-            if let cap { try db.execute(sql: "PRAGMA max_page_count = \(cap)") }
+            if let cap {
+                // The cap in whole pages (4096 bytes unless the file says otherwise); at least one.
+                let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+                try db.execute(sql: "PRAGMA max_page_count = \(max(1, cap / max(1, pageSize)))")
+            }
         }
         let pool = try mapErrors("cannot open the journal \(path)") {
             try DatabasePool(path: path, configuration: configuration)

@@ -103,6 +103,12 @@ extension JournalError {
         case .SQLITE_IOERR: code = .io
         default: code = .database
         }
+        if code == .diskFull {
+            // Say which limit it may be: SQLite reports a full disk and a reached max_page_count alike.
+            return JournalError(
+                code, "\(doing): the journal is full — no room left on the disk or under its size cap (journal.max_bytes): \(text) (SQLite code \(sqlite))",
+                sqliteCode: sqlite)
+        }
         return JournalError(code, "\(doing): \(text) (SQLite code \(sqlite))", sqliteCode: sqlite)
     }
 }

@@ -25,6 +25,10 @@ internal import Foundation
 /// - `journal.path` (`AISCREEN_JOURNAL`; no default: without it the broker keeps no journal) and
 ///   `journal.retention_days` (default 3650): the journal the broker writes before it answers, read by
 ///   `aiscreen history`, `aiscreen verdict` and `aiscreen journal`.
+/// - `journal.max_bytes` (`--journal-max-bytes`; no default: no cap; at least 65536): the largest the broker's
+///   journal file may grow. When it is reached the broker refuses new requests (ERROR `internal`, "the journal is
+///   full") instead of answering what it cannot record; `aiscreen journal prune` frees space, or restart with a
+///   larger cap.
 public struct DeploymentConfig: Sendable {
     public var clientEndpoint = "tcp://127.0.0.1:5555"
     public var workerEndpoint = "tcp://127.0.0.1:5556"
@@ -45,6 +49,11 @@ public struct DeploymentConfig: Sendable {
     /// The broker journals only when a path is set (config, `AISCREEN_JOURNAL` or `--journal`).
     public var journalPath: String?
     public var journalRetentionDays = 3650
+    /// `journal.max_bytes`: a cap on the journal file's size; nil for none.
+    public var journalMaxBytes: Int?
+
+    /// The smallest `journal.max_bytes`: 64 KiB (an empty journal takes about 52 KiB).
+    public static let minimumJournalBytes = 65_536
 
     public init() {}
 
@@ -121,10 +130,15 @@ public struct DeploymentConfig: Sendable {
                     requiredPacks = source.strings(v, what: "required_packs").map(\.value)
                 }
             case "journal":
-                for (k, v) in source.mapping(value, what: "journal", allowed: ["path", "retention_days"]) ?? [] {
-                    if k.value == "path" {
+                for (k, v) in source.mapping(value, what: "journal", allowed: ["path", "retention_days", "max_bytes"]) ?? [] {
+                    switch k.value {
+                    case "path":
                         journalPath = source.string(v, what: "journal.path")?.value
-                    } else {
+                    case "max_bytes":
+                        var bytes = 0
+                        int(source.json(v), k, Self.minimumJournalBytes, into: &bytes, &source)
+                        if bytes > 0 { journalMaxBytes = bytes }
+                    default:
                         int(source.json(v), k, 1, into: &journalRetentionDays, &source)
                     }
                 }

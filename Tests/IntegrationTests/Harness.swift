@@ -33,9 +33,12 @@ final class Child: @unchecked Sendable {
     private let lock = NSLock()
     private var buffer = Data()
     private var lines: [String] = []
+    private var errorBuffer = Data()
+    private var errorLines: [String] = []
 
     /// Starts `aiscreen` with `arguments`, or `executable` (looked up on PATH through /usr/bin/env) if given.
-    init(_ arguments: [String], executable: String? = nil, environment: [String: String] = [:]) throws {
+    /// Standard error is discarded unless `captureStandardError` (then ``errorOutput`` has its lines).
+    init(_ arguments: [String], executable: String? = nil, environment: [String: String] = [:], captureStandardError: Bool = false) throws {
         if let executable {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = [executable] + arguments
@@ -52,19 +55,32 @@ final class Child: @unchecked Sendable {
         process.environment = env
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
         out.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
             guard let self, !data.isEmpty else { return }
-            self.lock.withLock {
-                self.buffer.append(data)
-                while let newline = self.buffer.firstIndex(of: 10) {
-                    self.lines.append(String(decoding: self.buffer[self.buffer.startIndex..<newline], as: UTF8.self))
-                    self.buffer.removeSubrange(self.buffer.startIndex...newline)
-                }
+            self.lock.withLock { Self.split(data, &self.buffer, into: &self.lines) }
+        }
+        if captureStandardError {
+            let errors = Pipe()
+            process.standardError = errors
+            errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let data = handle.availableData
+                guard let self, !data.isEmpty else { return }
+                self.lock.withLock { Self.split(data, &self.errorBuffer, into: &self.errorLines) }
             }
+        } else {
+            process.standardError = FileHandle.nullDevice
         }
         try process.run()
+    }
+
+    /// Appends `data` to `buffer` and moves every complete line into `lines`.
+    private static func split(_ data: Data, _ buffer: inout Data, into lines: inout [String]) {
+        buffer.append(data)
+        while let newline = buffer.firstIndex(of: 10) {
+            lines.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
+            buffer.removeSubrange(buffer.startIndex...newline)
+        }
     }
 
     /// The first stdout line satisfying `predicate`, waiting up to `seconds`.
@@ -89,6 +105,21 @@ final class Child: @unchecked Sendable {
     /// Every stdout line so far.
     var output: [String] { lock.withLock { lines } }
 
+    /// Every stderr line so far (empty unless started with `captureStandardError`).
+    var errorOutput: [String] { lock.withLock { errorLines } }
+
+    /// For a broker: SIGTERM, wait for it to exit 0, and return the counters of its `stopped` event.
+    func stopBroker() throws -> JSONValue {
+        kill(SIGTERM)
+        guard let status = exitStatus(within: 20) else { throw HarnessError(description: "the broker did not stop within 20 s of SIGTERM") }
+        guard status == 0 else { throw HarnessError(description: "the broker exited with status \(status)") }
+        let stopped = try line(within: 5) { $0.contains("\"stopped\"") }
+        guard let counters = try JSONParser().parse(stopped)["counters"] else {
+            throw HarnessError(description: "the stopped event has no counters: \(stopped)")
+        }
+        return counters
+    }
+
     func kill(_ signal: Int32 = SIGKILL) {
         if process.isRunning { Foundation.kill(process.processIdentifier, signal) }
     }
@@ -110,7 +141,8 @@ final class Child: @unchecked Sendable {
 
 /// A broker with worker processes, torn down when released.
 final class Cluster {
-    let broker: Child
+    /// The running broker (``restartBroker(arguments:)`` replaces it).
+    private(set) var broker: Child
     var workers: [String: [Child]] = [:]
     let client: String
     let worker: String
@@ -148,22 +180,41 @@ final class Cluster {
 
     /// Asks the broker (mmi.service) until `count` workers serve the pack.
     func waitForWorkers(_ pack: String, count: Int, within seconds: Double = 30) throws {
+        try waitForWorkers(pack, within: seconds, "at least \(count)") { $0 >= count }
+    }
+
+    /// Asks the broker (mmi.service) until the number of workers it has registered for the pack satisfies
+    /// `expected` (e.g. `{ $0 < 2 }`: it has noticed that a worker died).
+    func waitForWorkers(_ pack: String, within seconds: Double = 30, _ what: String, _ expected: (Int) -> Bool) throws {
         let socket = try dealer()
         defer { socket.close() }
         let end = Date().addingTimeInterval(seconds)
         var n = 0
+        var last = -1
         while Date() < end {
             n += 1
             let frames = ClientMessage.request(service: .mmiService, requestID: try RequestID("mmi-\(n)"), body: Array(#"{"service":"pack.\#(pack)"}"#.utf8)).encode()
             try socket.send(frames)
             if let reply = try socket.receiveMultipart(), case .final(_, _, let body) = try BrokerReply.decode(frames: reply),
-                case .int(let workers)? = try JSONParser().parse(body)["workers"], workers >= count
+                case .int(let workers)? = try JSONParser().parse(body)["workers"]
             {
-                return
+                last = Int(workers)
+                if expected(last) { return }
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw HarnessError(description: "workers for \(pack) did not register within \(seconds) s")
+        throw HarnessError(description: "the broker did not have \(what) workers for \(pack) within \(seconds) s (last seen: \(last))")
+    }
+
+    /// Starts a new broker on this cluster's endpoints and config (the old one must have exited), with `arguments`
+    /// added, and waits until it listens; it replaces ``broker``.
+    @discardableResult
+    func restartBroker(arguments: [String] = []) throws -> Child {
+        broker.kill(SIGKILL)
+        _ = broker.exitStatus()
+        broker = try Child(["broker", "--config", configPath, "--client", client, "--worker", worker, "--publish", publish] + arguments)
+        _ = try broker.line { $0.contains("\"listening\"") }
+        return broker
     }
 
     func dealer() throws -> ZMQSocket {
@@ -193,6 +244,24 @@ struct Requester {
         try socket.send(ClientMessage.request(service: service, requestID: try RequestID(id), deadline: Deadline(milliseconds: deadlineMs), body: body).encode())
     }
 
+    /// Adds the terminal replies that arrive within `seconds` to `replies` (paces a test while it is answered).
+    func receive(for seconds: Double, into replies: inout [String: [BrokerReply]]) throws {
+        try socket.set(.receiveTimeout, to: 20)
+        defer { try? socket.set(.receiveTimeout, to: 15_000) }  // as ``Cluster/dealer()`` sets it
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            guard let frames = try socket.receiveMultipart() else { continue }
+            let reply = try BrokerReply.decode(frames: frames)
+            if reply.isTerminal { replies[reply.requestID.rawValue, default: []].append(reply) }
+        }
+    }
+
+    /// The error code of a terminal reply, nil for a FINAL.
+    static func errorCode(_ reply: BrokerReply?) -> String? {
+        if case .error(_, _, let code, _)? = reply { return code.rawValue }
+        return nil
+    }
+
     /// Terminal replies until `ids` are all answered; throws on a timeout. Also returns any surplus replies.
     func collect(_ ids: Set<String>) throws -> [String: [BrokerReply]] {
         var replies: [String: [BrokerReply]] = [:]
@@ -220,6 +289,45 @@ extension BrokerReply {
         guard case .final(_, _, let body) = self else { return nil }
         return try? JSONParser().parse(body)
     }
+}
+
+/// Refusals by error code (`client_errors`) from the counters of a broker's `stopped` event.
+func refusalCounts(_ counters: JSONValue) -> [String: Int64] {
+    guard case .object(let members)? = counters["client_errors"] else { return [:] }
+    var codes: [String: Int64] = [:]
+    for (code, value) in members { if case .int(let n) = value { codes[code] = n } }
+    return codes
+}
+
+/// What `aiscreen screen --json --config <config>` prints for each body, in process (one run for all of them),
+/// keyed by the body's request id.
+func screenInProcess(_ bodies: [String: [UInt8]], config: String) throws -> [String: String] {
+    let folder = NSTemporaryDirectory() + "aiscreen-screen-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    var files: [String] = []
+    for (n, body) in bodies.values.enumerated() {
+        let file = folder + "/\(n).json"
+        try Data(body).write(to: URL(fileURLWithPath: file))
+        files.append(file)
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Repo.binary)
+    process.currentDirectoryURL = Repo.root
+    process.arguments = ["screen", "--json", "--config", config] + files
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    var results: [String: String] = [:]
+    for line in text.split(separator: "\n") {
+        if case .string(let id)? = try JSONParser().parse(String(line))["request_id"] { results[id] = String(line) }
+    }
+    guard results.count == bodies.count else {
+        throw HarnessError(description: "aiscreen screen gave \(results.count) results for \(bodies.count) requests")
+    }
+    return results
 }
 
 /// A request body with a given request id, from an example file.

@@ -35,7 +35,7 @@ struct JournalErrorTests {
 
     @Test func aFullJournalRefusesWritesWithDiskFullAndKeepsWhatItHas() throws {
         var options = JournalOptions()
-        options.maximumPageCount = 40  // 160 KiB with 4 KiB pages; the empty schema takes about 15
+        options.maximumBytes = 40 * 4096  // 40 pages of 4 KiB; the empty schema takes about 15
         try withJournal(options: options) { journal, _ in
             let big = String(repeating: "x", count: 20_000)
             var stored = 0
