@@ -17,7 +17,7 @@ public struct BrokerConfiguration: Sendable {
     /// Open requests one client connection may have.
     public var maxInflightPerClient = 5_000
     /// Finished verdicts kept for idempotent retries.
-    public var completedCacheSize = 100_000
+    public var completedCacheSize = 10_000
     /// The packs workers may serve (`pack.<id>`), and that `screen` combines.
     public var packs: [String]
     /// Nesting depth, string length and list length a request body may have.

@@ -14,7 +14,8 @@ internal import Foundation
 /// - `broker.max_message_bytes` (default 1048576): larger messages are refused (ZMQ_MAXMSGSIZE on workers).
 /// - `broker.max_queue_per_pack` (default 10000): tickets waiting for a busy pack before requests are refused.
 /// - `broker.max_inflight_per_client` (default 5000): requests one client may have open at once.
-/// - `broker.completed_cache` (default 100000): finished verdicts kept for idempotent retries.
+/// - `broker.completed_cache` (default 10000): finished verdicts kept in memory for idempotent retries (a
+///   full screening's verdict is ≈ 45 KB, so this bounds memory; with a journal, older ids are answered from it).
 /// - `broker.worker_capacity` (default 8, at most 256): tickets a worker holds at once (its credit window).
 /// - `broker.max_json_depth` (default 32), `broker.max_string_bytes` (default 65536), `broker.max_list_items`
 ///   (default 10000): limits on a request body; a body over them is refused with `invalid-json`.
@@ -39,7 +40,7 @@ public struct DeploymentConfig: Sendable {
     public var maxMessageBytes = 1 << 20
     public var maxQueuePerPack = 10_000
     public var maxInflightPerClient = 5_000
-    public var completedCache = 100_000
+    public var completedCache = 10_000
     public var workerCapacity = 8
     public var jsonLimits = JSONLimits()
     public var requiredPacks: [String]?
