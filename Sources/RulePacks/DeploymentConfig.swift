@@ -76,11 +76,13 @@ public struct DeploymentConfig: Sendable {
         } else if path != nil {
             diagnostics.append(RuleDiagnostic(.error, .missingField, "cannot read the config file", at: SourceLocation(file: file, line: 1, column: 1)))
         }
-        if let v = environment["AISCREEN_CLIENT_ENDPOINT"] { config.clientEndpoint = v }
-        if let v = environment["AISCREEN_WORKER_ENDPOINT"] { config.workerEndpoint = v }
-        if let v = environment["AISCREEN_PUBLISH_ENDPOINT"] { config.publishEndpoint = v }
-        if let v = environment["AISCREEN_RULES"] { config.rules = v }
-        if let v = environment["AISCREEN_JOURNAL"] { config.journalPath = v }
+        // An empty variable counts as unset (as for the journal commands), never as an empty path or endpoint.
+        func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        if let v = variable("AISCREEN_CLIENT_ENDPOINT") { config.clientEndpoint = v }
+        if let v = variable("AISCREEN_WORKER_ENDPOINT") { config.workerEndpoint = v }
+        if let v = variable("AISCREEN_PUBLISH_ENDPOINT") { config.publishEndpoint = v }
+        if let v = variable("AISCREEN_RULES") { config.rules = v }
+        if let v = variable("AISCREEN_JOURNAL") { config.journalPath = v }
         return (config, diagnostics)
     }
 

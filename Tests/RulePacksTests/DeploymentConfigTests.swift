@@ -19,6 +19,24 @@ struct DeploymentConfigTests {
         #expect(config.journalMaxBytes == 1_048_576)
     }
 
+    @Test func workerCapacityIsReadAndCappedAt256() {
+        #expect(Self.load("broker:\n  heartbeat_ms: 500\n").0.workerCapacity == 8)
+        #expect(Self.load("broker:\n  worker_capacity: 32\n").0.workerCapacity == 32)
+        #expect(Self.load("broker:\n  worker_capacity: 1000\n").0.workerCapacity == 256)
+        let (config, problems) = Self.load("broker:\n  worker_capacity: 0\n")
+        #expect(config.workerCapacity == 8)
+        #expect(problems.contains { $0.severity == .error && $0.message.contains("worker_capacity") }, "\(problems)")
+    }
+
+    @Test func emptyEnvironmentVariablesCountAsUnset() {
+        let (config, _) = DeploymentConfig.load(path: nil, environment: ["AISCREEN_JOURNAL": "", "AISCREEN_RULES": "", "AISCREEN_CLIENT_ENDPOINT": "tcp://127.0.0.1:7000"])
+        let (unset, _) = DeploymentConfig.load(path: nil, environment: [:])
+        #expect(config.journalPath == unset.journalPath, "an empty AISCREEN_JOURNAL is not a journal path")
+        #expect(config.journalPath != "")
+        #expect(config.rules == unset.rules)
+        #expect(config.clientEndpoint == "tcp://127.0.0.1:7000")
+    }
+
     @Test func aJournalSizeCapBelow64KiBIsAnError() {
         let (config, problems) = Self.load("journal:\n  max_bytes: 4096\n")
         #expect(config.journalMaxBytes == nil)
