@@ -4,6 +4,7 @@ import Foundation
 import Journal
 import RulePacks
 import RulesEngine
+import ZeroMQ
 
 /// Options shared by `aiscreen broker` and `aiscreen up`.
 struct BrokerOptions: ParsableArguments {
@@ -32,6 +33,9 @@ struct BrokerOptions: ParsableArguments {
     var journalMaxBytes: Int?
 
     /// The deployment config with flags applied; exits with the config's problems when it is broken.
+    /// Where `aiscreen up`'s own worker threads connect: in-process, on the broker's context.
+    static let inProcessWorkerEndpoint = "inproc://aiscreen.workers"
+
     func deployment() throws -> DeploymentConfig {
         var (config, diagnostics) = DeploymentConfig.load(path: self.config)
         for d in diagnostics { Console.error(d.description) }
@@ -55,7 +59,9 @@ struct BrokerOptions: ParsableArguments {
     }
 
     /// The broker and its packs: loads every pack (so a broken pack stops start-up), keeps the required ones.
-    func makeBroker(_ deployment: DeploymentConfig) throws -> (BrokerService, [CompiledPack]) {
+    /// - Parameter inProcessWorkers: a context the broker shares with worker threads of the same process; they
+    ///   connect to ``inProcessWorkerEndpoint``.
+    func makeBroker(_ deployment: DeploymentConfig, inProcessWorkers context: ZMQContext? = nil) throws -> (BrokerService, [CompiledPack]) {
         let packs = try PackLoader(overrides: deployment.overrides).loadAll([deployment.rules], printWarnings: false)
         let ids = packs.map(\.id)
         let required = deployment.requiredPacks ?? ids
@@ -73,7 +79,9 @@ struct BrokerOptions: ParsableArguments {
         configuration.maxInflightPerClient = deployment.maxInflightPerClient
         configuration.completedCacheSize = deployment.completedCache
         configuration.jsonLimits = deployment.jsonLimits
-        let endpoints = BrokerEndpoints(client: deployment.clientEndpoint, worker: deployment.workerEndpoint, publish: deployment.publishEndpoint)
+        let endpoints = BrokerEndpoints(
+            client: deployment.clientEndpoint, worker: deployment.workerEndpoint, publish: deployment.publishEndpoint,
+            extraWorker: context == nil ? [] : [Self.inProcessWorkerEndpoint])
         var journal: (any BrokerJournal)?
         if let path = deployment.journalPath {
             do {
@@ -83,7 +91,7 @@ struct BrokerOptions: ParsableArguments {
                 throw ExitCode.failure
             }
         }
-        let service = try BrokerService(configuration: configuration, endpoints: endpoints, schema: schema, journal: journal)
+        let service = try BrokerService(configuration: configuration, endpoints: endpoints, schema: schema, journal: journal, context: context)
         return (service, packs.filter { required.contains($0.id) })
     }
 }

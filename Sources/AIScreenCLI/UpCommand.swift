@@ -12,7 +12,8 @@ struct Up: AsyncParsableCommand {
         discussion: """
             The embedded default: binds the endpoints of config/aiscreen.yaml (client tcp://127.0.0.1:5555, worker
             :5556, publish :5557 unless overridden), starts every pool in workers/*.yaml (pack folder and count) as
-            worker threads connected to the broker, and prints one JSON line when ready:
+            worker threads connected to the broker in-process (workers on other hosts can still join on the worker
+            endpoint), and prints one JSON line when ready:
             {"event":"ready","client":…,"worker":…,"publish":…,"workers":{"gdpr":2,…}}.
             Then submit requests with 'aiscreen submit' and watch verdicts with 'aiscreen watch'.
             SIGINT/SIGTERM: stop taking requests, finish those in flight, stop the workers, print
@@ -37,14 +38,15 @@ struct Up: AsyncParsableCommand {
             }
             served.append((pool, pack))
         }
-        let (broker, required) = try options.makeBroker(deployment)
+        // The worker threads share the broker's context and connect in-process: no TCP, no I/O-thread hops.
+        let context = try ZMQContext()
+        let (broker, required) = try options.makeBroker(deployment, inProcessWorkers: context)
         for pack in required where !served.contains(where: { $0.pack.id == pack.id }) {
             Console.error("warning: no worker pool serves pack \(pack.id); screenings will be needs-review until a worker for it connects")
         }
         let running = served
         let signals = NetworkCommands.TerminationSignals { _ in broker.shutdown() }
         _ = signals
-        let context = try ZMQContext()
         try await NetworkCommands.onThread(name: "aiscreen.up") {
             var workers: [PackWorker] = []
             defer {
@@ -53,7 +55,7 @@ struct Up: AsyncParsableCommand {
             }
             try broker.run { endpoints in
                 var settings = WorkerConfiguration(deployment: deployment)
-                settings.endpoint = endpoints.worker
+                settings.endpoint = BrokerOptions.inProcessWorkerEndpoint
                 var counts: [(String, JSONValue)] = []
                 for (pool, pack) in running {
                     for index in 1...pool.count {

@@ -10,11 +10,15 @@ public struct BrokerEndpoints: Sendable, Hashable {
     public var client: String
     public var worker: String
     public var publish: String
+    /// More endpoints the worker socket binds, e.g. `inproc://…` for workers that share the broker's context
+    /// (``BrokerService/init(configuration:endpoints:schema:journal:context:)``).
+    public var extraWorker: [String]
 
-    public init(client: String, worker: String, publish: String) {
+    public init(client: String, worker: String, publish: String, extraWorker: [String] = []) {
         self.client = client
         self.worker = worker
         self.publish = publish
+        self.extraWorker = extraWorker
     }
 }
 
@@ -34,19 +38,31 @@ public final class BrokerService: Sendable {
     let schema: SchemaNode
     let journal: (any BrokerJournal)?
     let context: ZMQContext
+    /// Whether `run` terminates the context when it ends (it does unless the caller supplied the context).
+    let ownsContext: Bool
     let commands: ZMQCommandQueue<Command>
     private let snapshot = Mutex(BrokerCounters())
 
-    /// - Parameter journal: where accepted requests and verdicts are recorded before any reply or publish;
-    ///   `nil` runs without a journal (idempotency then rests on the in-memory cache only).
+    /// - Parameters:
+    ///   - journal: where accepted requests and verdicts are recorded before any reply or publish; `nil` runs
+    ///     without a journal (idempotency then rests on the in-memory cache only).
+    ///   - context: a context to share with in-process workers, which then connect to an `inproc://` endpoint
+    ///     in ``BrokerEndpoints/extraWorker`` and skip TCP and libzmq's I/O threads. The caller terminates it, after
+    ///     `run` returned and its workers stopped. `nil`: the broker makes and terminates its own.
     public init(
-        configuration: BrokerConfiguration, endpoints: BrokerEndpoints, schema: SchemaNode, journal: (any BrokerJournal)? = nil
+        configuration: BrokerConfiguration, endpoints: BrokerEndpoints, schema: SchemaNode, journal: (any BrokerJournal)? = nil,
+        context: ZMQContext? = nil
     ) throws(ZMQError) {
         self.configuration = configuration
         self.endpoints = endpoints
         self.schema = schema
         self.journal = journal
-        self.context = try ZMQContext()
+        self.ownsContext = context == nil
+        if let context {
+            self.context = context
+        } else {
+            self.context = try ZMQContext()
+        }
         self.commands = try ZMQCommandQueue()
     }
 
@@ -74,7 +90,7 @@ public final class BrokerService: Sendable {
             clients.close()
             workers.close()
             publisher.close()
-            context.terminate()
+            if ownsContext { context.terminate() }
         }
         for socket in [clients, workers] {
             try socket.set(.routerMandatory, to: true)
@@ -88,11 +104,13 @@ public final class BrokerService: Sendable {
         try publisher.set(.sendHighWaterMark, to: 100_000)
         try clients.bind(endpoints.client)
         try workers.bind(endpoints.worker)
+        let boundWorker = (try? workers.lastEndpoint) ?? endpoints.worker  // before the extra ones
+        for endpoint in endpoints.extraWorker { try workers.bind(endpoint) }
         try publisher.bind(endpoints.publish)
         onListening(
             BrokerEndpoints(
-                client: (try? clients.lastEndpoint) ?? endpoints.client, worker: (try? workers.lastEndpoint) ?? endpoints.worker,
-                publish: (try? publisher.lastEndpoint) ?? endpoints.publish))
+                client: (try? clients.lastEndpoint) ?? endpoints.client, worker: boundWorker,
+                publish: (try? publisher.lastEndpoint) ?? endpoints.publish, extraWorker: endpoints.extraWorker))
 
         var machine = BrokerStateMachine(configuration: configuration, schema: schema)
         var publishing = Publishing()

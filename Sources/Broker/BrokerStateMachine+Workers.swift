@@ -128,21 +128,26 @@ extension BrokerStateMachine {
         return [goodbye] + removeWorker(id, reason: "worker dropped: \(reason)", now: now)
     }
 
-    /// Forgets a worker; each ticket it held goes to the head of the pack's queue, for another worker, once; a
-    /// ticket lost a second time fails.
+    /// Forgets a worker; each ticket it held goes to the head of the pack's queue, for another worker. The one it
+    /// was evaluating (its oldest) counts as lost; a ticket lost a second time fails.
     mutating func removeWorker(_ id: PeerID, reason: String, now: Int64) -> [Action] {
         guard let worker = workers.removeValue(forKey: id) else { return [] }
         idle[worker.pack]?.removeAll { $0 == id }
         var actions: [Action] = []
-        for ticketID in worker.tickets {
+        var requeued: [TicketID] = []
+        for (position, ticketID) in worker.tickets.enumerated() {
             guard var ticket = tickets[ticketID] else { continue }
             ticket.worker = nil
+            // A worker evaluates its tickets in the order it got them, so only the oldest was being evaluated when
+            // it died (a poison request kills a worker while it is the oldest). The ones behind it were waiting in
+            // the worker's socket: they go back without counting as lost.
+            if position > 0 { ticket.dispatches -= 1 }
             if ticket.request == nil {
                 tickets[ticketID] = nil
             } else if ticket.dispatches < 2 && hasWorkers(worker.pack) {
                 counters.ticketsRedispatched += 1
                 tickets[ticketID] = ticket
-                queues[worker.pack, default: Deque()].prepend(ticketID)
+                requeued.append(ticketID)
             } else {
                 tickets[ticketID] = nil
                 if let requestID = ticket.request {
@@ -150,6 +155,8 @@ extension BrokerStateMachine {
                 }
             }
         }
+        // At the head of the queue, in the order the worker got them.
+        for ticketID in requeued.reversed() { queues[worker.pack, default: Deque()].prepend(ticketID) }
         if !hasWorkers(worker.pack) {
             // Nobody is left to serve the waiting tickets: fail them now rather than at their deadline.
             var waiting = queues[worker.pack] ?? Deque()

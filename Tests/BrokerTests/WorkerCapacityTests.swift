@@ -55,6 +55,30 @@ struct WorkerCapacityTests {
         #expect(m.counters.ticketsRedispatched == 3)
     }
 
+    @Test func onlyTheTicketBeingEvaluatedCountsAsLostWhenAWorkerDies() throws {
+        var m = singlePackMachine()
+        let a = Base.worker("gdpr", 1), b = Base.worker("gdpr", 2), c = Base.worker("gdpr", 3)
+        _ = m.workerMessage(from: a, frames: try Self.ready("gdpr", capacity: "3"), now: 0)
+        let first = try submit(&m, 3).map(\.1)
+        _ = m.workerMessage(from: b, frames: try Self.ready("gdpr", capacity: "3"), now: 0)
+        let afterFirstLoss = try Base.dispatched(m.workerMessage(from: a, frames: WorkerMessage.disconnect(reason: nil).encode(), now: 1))
+        #expect(afterFirstLoss.map(\.1) == first)
+        _ = m.workerMessage(from: c, frames: try Self.ready("gdpr", capacity: "3"), now: 1)
+        // b dies too: its oldest (first[0], lost before) fails; the two behind it go to c.
+        let afterSecondLoss = m.workerMessage(from: b, frames: WorkerMessage.disconnect(reason: nil).encode(), now: 2)
+        #expect(try Base.dispatched(afterSecondLoss).map(\.1) == Array(first.dropFirst()))
+        #expect(try Base.dispatched(afterSecondLoss).allSatisfy { $0.0 == c })
+        #expect(m.tickets[first[0]] == nil)
+        let failed = try Base.replies(afterSecondLoss, to: client)
+        #expect(failed.count == 1)
+        // A screening fails closed: needs-review, naming the pack and the loss.
+        let json = try Base.finalJSON(failed.first)
+        #expect(json["request_id"] == .string("r-0"))
+        #expect(json["verdict"] == .string("needs-review"))
+        guard case .array(let errors)? = json["errors"] else { throw Base.FailedExpectation(description: "no errors in \(json)") }
+        #expect(errors.contains { if case .string(let text) = $0 { text.hasPrefix("gdpr:") && text.contains("worker lost") } else { false } }, "\(errors)")
+    }
+
     @Test func aFinalForATicketTheWorkerDoesNotHoldIsStillAViolation() throws {
         var m = singlePackMachine()
         let a = Base.worker("gdpr", 1), b = Base.worker("gdpr", 2)
