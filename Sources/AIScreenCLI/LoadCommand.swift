@@ -105,7 +105,7 @@ struct Load: AsyncParsableCommand {
             switch reply {
             case .final(_, _, let body):
                 tally.answered += 1
-                if case .string(let verdict)? = (try? JSONParser().parse(body))?["verdict"] { tally.verdicts[verdict, default: 0] += 1 }
+                if case .string(let verdict)? = (try? JSONParser().member("verdict", in: body)) ?? nil { tally.verdicts[verdict, default: 0] += 1 }
             default:
                 tally.errors += 1
             }
