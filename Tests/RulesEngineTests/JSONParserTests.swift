@@ -152,6 +152,27 @@ struct JSONParserTests {
         #expect(error?.offset == 2)
     }
 
+    /// Invalid UTF-8 of every kind, including a truncated four-byte sequence whose repair (one U+FFFD) has the
+    /// same length as the input, in a plain string, in a string with an escape and in a key.
+    @Test(arguments: [[0xC3], [0xF0, 0x9F, 0x98], [0xED, 0xA0, 0x80], [0xC0, 0x80], [0xFF], [0xE2, 0x82], [0x80], [0xF4, 0x90, 0x80, 0x80]] as [[UInt8]])
+    func rejectsEveryKindOfInvalidUTF8(_ bad: [UInt8]) {
+        let quote: [UInt8] = [0x22]
+        for document in [
+            [0x5B] + quote + Array("ab".utf8) + bad + quote + [0x5D],
+            [0x5B] + quote + Array("a\\n".utf8) + bad + quote + [0x5D],
+            [0x7B] + quote + bad + quote + Array(":1}".utf8),
+        ] {
+            let error = #expect(throws: JSONSyntaxError.self) { try JSONParser().parse(document) }
+            #expect(error?.message == "string is not valid UTF-8", "\(document)")
+        }
+    }
+
+    @Test func acceptsValidMultiByteUTF8() throws {
+        let text = "æøå Ω € 😀 \u{10FFFF}"
+        #expect(try JSONParser().parse(Array("[\"\(text)\"]".utf8)) == .array([.string(text)]))
+        #expect(try JSONParser().parse(Array("{\"\(text)\":1}".utf8)) == .object([(text, .int(1))]))
+    }
+
     @Test func reportsTheByteOffset() {
         let error = #expect(throws: JSONSyntaxError.self) { try JSONParser().parse("[\"æ\", ?]") }
         #expect(error?.offset == 7, "'?' is byte 7: æ takes two bytes")

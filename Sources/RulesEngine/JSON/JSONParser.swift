@@ -67,6 +67,51 @@ struct JSONReader {
 
     var atEnd: Bool { position >= bytes.count }
 
+    /// The string whose UTF-8 is exactly `raw`, or nil when `raw` is not valid UTF-8.
+    ///
+    /// `String(decoding:as:)` is the library's fast, specialised path, but it repairs invalid UTF-8 with U+FFFD;
+    /// a repair always changes the bytes, so the input was valid exactly when the result has the same bytes.
+    /// (`String(validating:as:)` gives the same answer, but through generic code that was the parser's hot spot.)
+    static func validatedString(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+        var string = String(decoding: raw, as: UTF8.self)
+        if isASCII(raw) { return string }  // ASCII is valid UTF-8 as it is
+        let same = string.withUTF8 { decoded in sameBytes(decoded, raw) }
+        return same ? string : nil
+    }
+
+    /// Whether every byte is below 0x80, eight at a time.
+    @inline(__always) static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= bytes.count {
+            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < bytes.count {
+            if bytes[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Whether two buffers hold the same bytes, eight at a time.
+    @inline(__always) static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+        let ra = UnsafeRawPointer(pa), rb = UnsafeRawPointer(pb)
+        var i = 0
+        while i + 8 <= a.count {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < a.count {
+            if pa[i] != pb[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
     func error(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
         let end = min(offset ?? position, bytes.count)
         var line = 1
@@ -151,7 +196,7 @@ struct JSONReader {
         try readMemberKeys(depth: depth) { (reader: inout JSONReader, offset: Int, raw: UnsafeBufferPointer<UInt8>?, escaped: String?) throws(JSONSyntaxError) in
             var key = escaped ?? ""
             if let raw {
-                guard let valid = String(validating: raw, as: UTF8.self) else { throw reader.error("string is not valid UTF-8", at: offset) }
+                guard let valid = JSONReader.validatedString(raw) else { throw reader.error("string is not valid UTF-8", at: offset) }
                 key = valid
             }
             try member(&reader, key, offset)
@@ -302,7 +347,7 @@ struct JSONReader {
                 }
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
                 position += 1
-                guard let string = String(validating: slice, as: UTF8.self) else {
+                guard let string = JSONReader.validatedString(slice) else {
                     throw error("string is not valid UTF-8", at: start)
                 }
                 return string
@@ -324,7 +369,7 @@ struct JSONReader {
                 guard buffer.count <= limits.maxStringLength else {
                     throw error("string longer than \(limits.maxStringLength) bytes", at: start)
                 }
-                guard let string = String(validating: buffer, as: UTF8.self) else {
+                guard let string = buffer.withUnsafeBufferPointer(JSONReader.validatedString) else {
                     throw error("string is not valid UTF-8", at: start)
                 }
                 return string
