@@ -62,7 +62,7 @@ extension BrokerStateMachine {
         let result = ScreeningResult(
             requestID: requestID.rawValue, packs: verdicts, required: open.packs, screeningDate: open.screeningDate)
         // Rendered once: the same bytes go to the journal, the reply, the cache and (stamped) the publication.
-        let rendered = JSONWriter.bytes(result.json)
+        let rendered = JSONWriter.bytes(result)
         let reply = BrokerReply.final(service: open.service, requestID: requestID, body: rendered).encode()
         remember(requestID, Completed(service: open.service, fingerprint: open.fingerprint, reply: reply))
         let packs = result.packs.map { RecordedPack(id: $0.pack, version: $0.version, digest: $0.digest) }

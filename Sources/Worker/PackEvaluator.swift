@@ -53,7 +53,7 @@ package struct PackEvaluator: Sendable {
         }
         switch decoded {
         case .success(let request):
-            return .result(body: JSONWriter.bytes(pack.evaluate(request).json))
+            return .result(body: JSONWriter.bytes(pack.evaluate(request)))
         case .failure(let error):
             return .failure(code: Self.code(for: error), message: Self.message(for: error))
         }
