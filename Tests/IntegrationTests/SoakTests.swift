@@ -114,6 +114,8 @@ struct SoakTests {
         let last30 = samples.suffix(30).max() ?? 0
         let bound = firstMinute + firstMinute / 4 + 32 * 1_024
         print("soak: broker RSS kB: first \(samples.first ?? 0), first-minute max \(firstMinute), last-30-s max \(last30), overall max \(samples.max() ?? 0), bound \(bound); p50 \(Self.int(report, "p50_us")) µs, p99 \(Self.int(report, "p99_us")) µs")
+        let trend = stride(from: 0, to: samples.count, by: 30).map { samples[$0..<min($0 + 30, samples.count)].max() ?? 0 }
+        print("soak: broker RSS kB, max of each 30 s: \(trend.map(String.init).joined(separator: " "))")
         #expect(firstMinute > 0)
         #expect(last30 <= bound, "the broker's RSS grew: first minute max \(firstMinute) kB, last 30 s max \(last30) kB")
 
