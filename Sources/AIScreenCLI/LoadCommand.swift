@@ -11,27 +11,27 @@ struct Load: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Drive a running broker with requests and measure latency and throughput (numbers for BENCHMARKS.md).",
         discussion: """
-            Sends the example requests (or --files) round-robin, each with a fresh request id, for --seconds.
-            --window 1 is synchronous (one request at a time: round-trip latency p50/p99); a larger window keeps
-            that many requests in flight per client (pipelined throughput). --clients runs several DEALER
+            Sends the example requests (or --files) round-robin, each with a fresh request id, for --seconds. \
+            --window 1 is synchronous (one request at a time: round-trip latency p50/p99); a larger window keeps \
+            that many requests in flight per client (pipelined throughput). --clients runs several DEALER \
             clients, each on its own thread. Prints one summary line and one JSON line with the results.
 
-            --invalid-every N makes every Nth request of each client a hostile one, cycling through: body not JSON
-            (expects ERROR invalid-json), schema violation (schema-violation), unknown field (schema-violation),
-            unknown service (unknown-service), oversized message (too-large; sized from --max-message-bytes, which
-            must match the broker's), JSON nested too deep (invalid-json; from --max-json-depth), a bad deadline
-            frame (malformed) and a wrong protocol header (dropped by the broker without a reply, PROTOCOL.md
-            §4.6: counted as dropped, not as lost). A reply with another code, or any reply to a dropped one, is
-            a mismatch. Valid requests that get no reply are 'missing'; a second terminal reply for an id is a
+            --invalid-every N makes every Nth request of each client a hostile one, cycling through: body not JSON \
+            (expects ERROR invalid-json), schema violation (schema-violation), unknown field (schema-violation), \
+            unknown service (unknown-service), oversized message (too-large; sized from --max-message-bytes, which \
+            must match the broker's), JSON nested too deep (invalid-json; from --max-json-depth), a bad deadline \
+            frame (malformed) and a wrong protocol header (dropped by the broker without a reply, PROTOCOL.md \
+            §4.6: counted as dropped, not as lost). A reply with another code, or any reply to a dropped one, is \
+            a mismatch. Valid requests that get no reply are 'missing'; a second terminal reply for an id is a \
             duplicate. Latency percentiles are over valid requests only.
 
-            --sample-rss PID reads VmRSS from /proc/PID/status once a second while the load runs and reports the
+            --sample-rss PID reads VmRSS from /proc/PID/status once a second while the load runs and reports the \
             samples with the maximum of the first and last minute and overall.
 
-            The JSON line has: replies (valid FINALs), errors (valid requests refused or unanswered), p50_us,
-            p99_us, verdicts, valid {sent, answered, refused, missing,
-            fail_closed (FINALs with a failed pack)}, duplicates, unexpected, invalid {sent,
-            dropped, answered, missing, mismatches, kinds}, and rss_kb when sampled. The exit status is 0 either
+            The JSON line has: replies (valid FINALs), errors (valid requests refused or unanswered), p50_us, \
+            p99_us, verdicts, valid {sent, answered, refused, missing, \
+            fail_closed (FINALs with a failed pack)}, duplicates, unexpected, invalid {sent, \
+            dropped, answered, missing, mismatches, kinds}, and rss_kb when sampled. The exit status is 0 either \
             way: read the numbers.
             """)
 
