@@ -14,6 +14,9 @@ struct JSONMemberTests {
             #expect(try JSONParser().member(key, in: bytes) == value, "\(key)")
         }
         #expect(try JSONParser().member("missing", in: bytes) == nil)
+        let some = try JSONParser().members(["verdict", "errors", "missing"], in: bytes)
+        #expect(some.count == 2)
+        #expect(some["verdict"] == full["verdict"] && some["errors"] == full["errors"])
     }
 
     @Test(arguments: [

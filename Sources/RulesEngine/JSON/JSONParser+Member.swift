@@ -6,14 +6,20 @@ extension JSONParser {
     /// - Throws: ``JSONSyntaxError`` when the text is not a JSON object (scanned members' strings are not checked
     ///   for valid UTF-8).
     public func member(_ key: String, in bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue? {
-        let wanted = Array(key.utf8)
-        return try bytes.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) -> JSONValue? in
+        try members([key], in: bytes)[key]
+    }
+
+    /// Several top-level members of a JSON object, the rest only scanned, as ``member(_:in:)``.
+    /// - Returns: The members found, by key.
+    public func members(_ keys: Set<String>, in bytes: [UInt8]) throws(JSONSyntaxError) -> [String: JSONValue] {
+        let wanted = keys.map { (key: $0, utf8: Array($0.utf8)) }
+        return try bytes.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) -> [String: JSONValue] in
             var reader = JSONReader(bytes: buffer, limits: limits)
-            var found: JSONValue?
+            var found: [String: JSONValue] = [:]
             reader.skipWhitespace()
             try reader.readRawMembers(depth: 1) { (reader: inout JSONReader, raw: UnsafeBufferPointer<UInt8>?) throws(JSONSyntaxError) in
-                if found == nil, let raw, raw.elementsEqual(wanted) {
-                    found = try reader.readValue(depth: 1)
+                if let raw, let match = wanted.first(where: { raw.elementsEqual($0.utf8) }), found[match.key] == nil {
+                    found[match.key] = try reader.readValue(depth: 1)
                 } else {
                     try reader.scanValue(depth: 1)
                 }
