@@ -382,7 +382,7 @@ struct Publishing {
     mutating func body(_ result: [UInt8]) -> [UInt8] {
         seq += 1
         guard result.first == UInt8(ascii: "{"), result.last == UInt8(ascii: "}") else { return [] }
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: result.count + 128)
         writer.writeRaw(result.dropLast())
         if result.count > 2 { writer.writeRaw([UInt8(ascii: ",")]) }
         writer.writeString("seq")

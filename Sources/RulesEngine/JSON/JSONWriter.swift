@@ -11,6 +11,11 @@ public struct JSONWriter {
         bytes.reserveCapacity(1024)
     }
 
+    /// A writer with room for `capacity` bytes before it has to grow (and copy what it wrote).
+    public init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
     /// The text written so far.
     public var output: String { String(decoding: bytes, as: UTF8.self) }
 

@@ -140,14 +140,14 @@ extension JSONWriter {
 
     /// The bytes of a pack verdict (the same as `JSONWriter.bytes(verdict.json)`).
     public static func bytes(_ verdict: PackVerdict) -> [UInt8] {
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: 32 * 1024)  // a pack's result is typically 5–20 KB
         writer.write(verdict)
         return writer.bytes
     }
 
     /// The bytes of a screening result (the same as `JSONWriter.bytes(result.json)`).
     public static func bytes(_ result: ScreeningResult) -> [UInt8] {
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: 96 * 1024)  // a screening result is typically 30–60 KB
         writer.write(result)
         return writer.bytes
     }
