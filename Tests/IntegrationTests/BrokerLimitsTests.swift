@@ -132,4 +132,25 @@ struct BrokerLimitsTests {
         let counters = try cluster.broker.stopBroker()
         #expect(refusalCounts(counters)["too-large"] == 1, "\(counters)")
     }
+
+    /// A frame over `ZMQ_MAXMSGSIZE` (twice the configured limit, PROTOCOL.md §3.4) never reaches the broker:
+    /// libzmq drops that connection without a reply. The broker stays up, and other clients are served.
+    @Test func aFrameOverTheTransportGuardDropsOnlyThatConnection() throws {
+        let cluster = try Cluster(extraConfig: "  max_message_bytes: 8192\n")
+        let hostile = Requester(socket: try cluster.dealer())
+        let requester = Requester(socket: try cluster.dealer())
+        defer {
+            hostile.socket.close()
+            requester.socket.close()
+        }
+        try hostile.send("huge", body: Array(repeating: UInt8(ascii: " "), count: 20_000) + Array("{}".utf8))
+        var replies: [String: [BrokerReply]] = [:]
+        try hostile.receive(for: 1.0, into: &replies)
+        #expect(replies.isEmpty, "a dropped connection gets no reply: \(replies)")
+        let small = try #require(Self.files.first { $0.contains("14-") })
+        try requester.send("after", body: try exampleBody(small, id: "after"))
+        #expect(try requester.collect(["after"])["after"]?.first?.finalJSON?["verdict"] != nil)
+        let counters = try cluster.broker.stopBroker()
+        #expect(counters["requests_accepted"] == .int(1), "only the valid request was accepted: \(counters)")
+    }
 }

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Broker benchmarks (numbers for BENCHMARKS.md): a single-pack echo through the broker, then full screenings
-# (all three packs) through `aiscreen up`, each synchronously (round-trip latency) and pipelined (throughput).
+# Broker benchmarks (numbers for BENCHMARKS.md §3), all in one run so that they can be compared:
+#   1. reference round trips with pyzmq (raw ROUTER-DEALER; a do-nothing 3-process relay);
+#   2. a single-pack echo through `aiscreen broker` + one echo worker process, synchronous (minimal and example
+#      bodies) and pipelined;
+#   3. full screenings (all three packs) through `aiscreen up`, without and with the journal, synchronous and
+#      pipelined, with the CPU each thread of `up` used.
 # Usage: bench/broker/run.sh [seconds per measurement, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -8,28 +12,49 @@ seconds=${1:-10}
 swift build -c release --product aiscreen >&2
 bin=$(swift build -c release --show-bin-path)/aiscreen
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=(); }
 trap cleanup EXIT
 wait_for() { for _ in $(seq 1 100); do grep -q "$2" "$1" && return 0; sleep 0.1; done; echo "timeout waiting for $2 in $1" >&2; exit 1; }
+ports=(--client tcp://127.0.0.1:15555 --worker tcp://127.0.0.1:15556 --publish tcp://127.0.0.1:15557)
+load() { "$bin" load --connect tcp://127.0.0.1:15555 --seconds "$seconds" "$@" | head -1; }
+cputime() { awk '{print $14+$15}' "/proc/$1/stat"; }
 
-echo "== single-pack echo (broker + 1 echo worker)"
+echo "== reference round trips (pyzmq)"
+python3 bench/broker/baseline.py "$seconds"
+
+echo "== single-pack echo (aiscreen broker + 1 echo worker process)"
 log=$(mktemp)
-"$bin" broker --config bench/broker/echo-config.yaml --rules bench/broker --client tcp://127.0.0.1:15555 --worker tcp://127.0.0.1:15556 --publish tcp://127.0.0.1:15557 >"$log" &
+"$bin" broker --config bench/broker/echo-config.yaml --rules bench/broker "${ports[@]}" >"$log" &
 pids+=($!)
 wait_for "$log" listening
 "$bin" worker --config bench/broker/echo-config.yaml --pack bench/broker/echo --connect tcp://127.0.0.1:15556 2>/dev/null &
 pids+=($!)
 sleep 1
-"$bin" load --connect tcp://127.0.0.1:15555 --service pack.echo --window 1 --seconds "$seconds" | tail -1
-"$bin" load --connect tcp://127.0.0.1:15555 --service pack.echo --window 200 --seconds "$seconds" | tail -1
-cleanup; pids=()
+load --service pack.echo --window 1 --files examples/minimal/required-fields-only.json
+load --service pack.echo --window 1
+load --service pack.echo --window 200
+cleanup
 
-echo "== full screenings (aiscreen up: broker + 2 workers per pack)"
-log=$(mktemp)
-"$bin" up --client tcp://127.0.0.1:15555 --worker tcp://127.0.0.1:15556 --publish tcp://127.0.0.1:15557 >"$log" &
-pids+=($!)
-wait_for "$log" ready
-sleep 1
-"$bin" load --connect tcp://127.0.0.1:15555 --service screen --window 1 --seconds "$seconds" | tail -1
-"$bin" load --connect tcp://127.0.0.1:15555 --service screen --window 200 --seconds "$seconds" | tail -1
-"$bin" load --connect tcp://127.0.0.1:15555 --service screen --window 100 --clients 4 --seconds "$seconds" | tail -1
+nojournal=$(mktemp --suffix .yaml)
+grep -v -E '^journal:|^  path:|^  retention_days:' config/aiscreen.yaml >"$nojournal"
+journal=$(mktemp -d)/journal.sqlite
+for mode in "without journal" "with journal"; do
+    echo "== full screenings, $mode (aiscreen up: broker + 2 worker threads per pack, in-process)"
+    log=$(mktemp)
+    if [ "$mode" = "with journal" ]; then
+        "$bin" up "${ports[@]}" --journal "$journal" >"$log" &
+    else
+        "$bin" up "${ports[@]}" --config "$nojournal" >"$log" &
+    fi
+    up=$!
+    pids+=($up)
+    wait_for "$log" ready
+    sleep 1
+    load --service screen --window 1
+    before=$(cputime "$up")
+    load --service screen --window 200
+    after=$(cputime "$up")
+    echo "   aiscreen up used $(( (after - before) / seconds ))% of a core during the pipelined run"
+    load --service screen --window 100 --clients 4
+    cleanup
+done
