@@ -7,7 +7,7 @@ import RulesEngine
 /// compiles evaluated on example requests.
 ///
 /// Must hold for every input: a pack is returned exactly when there is no error diagnostic; every diagnostic
-/// points into the file (line 1 to one past the last line, column 1 or more).
+/// points into the file (line 1 to one past the last line, column 1 or more; lines end where YAML says they do).
 public struct PackTarget: Sendable {
     public let loader = PackLoader()
     /// Where the fuzzed `pack.yaml` seems to live: a folder of `rules/` that does not exist, so the default
@@ -41,7 +41,7 @@ public struct PackTarget: Sendable {
         guard (loaded.pack == nil) == !errors.isEmpty else {
             throw FuzzViolation("pack is \(loaded.pack == nil ? "nil" : "set") with \(errors.count) errors: \(errors)")
         }
-        let lineCount = input.count { $0 == UInt8(ascii: "\n") } + 1
+        let lineCount = Self.yamlLineBreaks(input) + 1
         for diagnostic in loaded.diagnostics {
             let location = diagnostic.location
             guard location.file == file, (1...lineCount + 1).contains(location.line), location.column >= 1 else {
@@ -53,5 +53,30 @@ public struct PackTarget: Sendable {
             for request in requests { _ = pack.evaluate(request) }
         }
         return .decoded
+    }
+
+    /// The line breaks of YAML 1.1, as libyaml counts lines: LF, CR, CR LF (one break), NEL, LS and PS.
+    static func yamlLineBreaks(_ text: [UInt8]) -> Int {
+        var breaks = 0
+        var i = 0
+        while i < text.count {
+            switch text[i] {
+            case 0x0A:
+                breaks += 1
+            case 0x0D:
+                breaks += 1
+                if i + 1 < text.count, text[i + 1] == 0x0A { i += 1 }
+            case 0xC2 where i + 1 < text.count && text[i + 1] == 0x85:
+                breaks += 1
+                i += 1
+            case 0xE2 where i + 2 < text.count && text[i + 1] == 0x80 && (text[i + 2] == 0xA8 || text[i + 2] == 0xA9):
+                breaks += 1
+                i += 2
+            default:
+                break
+            }
+            i += 1
+        }
+        return breaks
     }
 }

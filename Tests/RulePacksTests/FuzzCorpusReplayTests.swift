@@ -58,5 +58,7 @@ struct FuzzCorpusReplayTests {
         #expect(outcomes["workplace.yaml"] == [.decoded])
         #expect(outcomes["yaml-syntax-error.yaml"] == [.rejected("yaml-syntax")])
         #expect(outcomes["expression-error.yaml"]?.first != .decoded)
+        // Found by FuzzPack: 25 CRs are 26 YAML lines, and the syntax error on the last one is inside the file.
+        #expect(outcomes["crash-cr-line-breaks.yaml"] == [.rejected("yaml-syntax")])
     }
 }
