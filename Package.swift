@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "aiscreen", targets: ["AIScreenCLI"]),
         .library(name: "RulesEngine", targets: ["RulesEngine"]),
         .library(name: "RulePacks", targets: ["RulePacks"]),
+        // For the libFuzzer package in fuzz/ (it builds these with -sanitize=fuzzer).
+        .library(name: "Wire", targets: ["Wire"]),
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -45,6 +48,9 @@ let package = Package(
         ),
         // A pack worker: evaluates one pack for the broker.
         .target(name: "Worker", dependencies: ["RulesEngine", "RulePacks", "ZeroMQ", "Wire"]),
+        // One entry point per fuzz target (frames, request body, pack.yaml), each checking what must hold for any
+        // input; shared by the libFuzzer executables in fuzz/ and the corpus replay test.
+        .target(name: "FuzzTargets", dependencies: ["Wire", "RulesEngine", "RulePacks"]),
         .executableTarget(
             name: "AIScreenCLI",
             dependencies: [
@@ -54,7 +60,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine"]),
-        .testTarget(name: "RulePacksTests", dependencies: ["RulePacks", "RulesEngine"]),
+        .testTarget(name: "RulePacksTests", dependencies: ["RulePacks", "RulesEngine", "FuzzTargets"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         // GRDB directly, to tamper with journal files the way an attacker with sqlite3 would.

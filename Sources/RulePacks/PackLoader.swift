@@ -66,7 +66,14 @@ public struct PackLoader: Sendable {
     /// Loads one pack directory.
     public func load(directory: String) -> LoadedPack {
         let file = directory.isEmpty ? "pack.yaml" : directory.hasSuffix("/") ? directory + "pack.yaml" : directory + "/pack.yaml"
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+        return load(yaml: FileManager.default.contents(atPath: file).map { Array($0) }, file: file, directory: directory)
+    }
+
+    /// Loads a pack from the bytes of its `pack.yaml` (nil: the file could not be read), as if read from `file`
+    /// in `directory`. The request schema is still looked up from `directory` on disk.
+    public func load(yaml bytes: [UInt8]?, file: String, directory: String) -> LoadedPack {
+        let data = bytes.map { Data($0) }
+        guard let data, let text = String(data: data, encoding: .utf8) else {
             return LoadedPack(
                 directory: directory, pack: nil,
                 diagnostics: [RuleDiagnostic(.error, .missingField, "cannot read pack.yaml (missing or not UTF-8 text)", at: SourceLocation(file: file, line: 1, column: 1))])

@@ -8,10 +8,14 @@ struct YAMLSource {
     let lines: [Substring]
     var diagnostics: [RuleDiagnostic] = []
 
+    static let lineBreaks: Set<Character> = ["\n", "\r\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"]
+
     init(file: String, text: String) {
         self.file = file
         self.text = text
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // The lines as YAML counts them (its marks are what positions start from): LF, CR LF (one Character in
+        // Swift), CR, NEL, LS and PS all end a line.
+        self.lines = text.split(omittingEmptySubsequences: false) { Self.lineBreaks.contains($0) }
     }
 
     /// Parses the document; reports a `yaml-syntax` error and returns nil if it is not YAML.

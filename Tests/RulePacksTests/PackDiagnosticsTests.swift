@@ -624,6 +624,21 @@ struct PackDiagnosticsTests {
         #expect(diagnostics.first?.location.column == column)
     }
 
+    /// A pack saved with Windows (CR LF) or old Mac (CR) line endings gets the same positions as with LF: YAML
+    /// counts those as line breaks, so the expression positions must too (was 1:25 for CR LF).
+    @Test(arguments: ["\r\n", "\r"], [
+        "data.personal_data\n      && tool.users_cont > 3",
+        ">-\n      data.personal_data\n        && tool.users_cont > 3",
+        "|\n      data.personal_data\n        && tool.users_cont > 3",
+        "'data.personal_data\n      && tool.users_cont > 3'",
+    ])
+    func positionsAreTheSameWithOtherLineEndings(lineEnding: String, when: String) {
+        let lf = Self.diagnose(Self.oneRule(when: when))
+        let other = Self.diagnose(Self.oneRule(when: when).replacingOccurrences(of: "\n", with: lineEnding))
+        #expect(lf.map(\.code) == [.unknownField])
+        #expect(other.map(\.location) == lf.map(\.location))
+    }
+
     // MARK: - Everything at once
 
     @Test func aPackWithManyProblemsReportsAllOfThemInFileOrder() {
