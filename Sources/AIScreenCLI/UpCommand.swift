@@ -10,13 +10,15 @@ struct Up: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the whole system in one process: the broker and the worker pools of workers/*.yaml.",
         discussion: """
-            The embedded default: binds the endpoints of config/aiscreen.yaml (client tcp://127.0.0.1:5555, worker
-            :5556, publish :5557 unless overridden), starts every pool in workers/*.yaml (pack folder and count) as
-            worker threads connected to the broker in-process (workers on other hosts can still join on the worker
+            The embedded default: binds the endpoints of config/aiscreen.yaml (client tcp://127.0.0.1:5555, worker \
+            :5556, publish :5557 unless overridden), starts every pool in workers/*.yaml (pack folder and count) as \
+            worker threads connected to the broker in-process (workers on other hosts can still join on the worker \
             endpoint), and prints one JSON line when ready:
-            {"event":"ready","client":…,"worker":…,"publish":…,"workers":{"gdpr":2,…}}.
+            {"event":"ready","client":…,"worker":…,"publish":…,"workers":{"gdpr":2,…}}
+
             Then submit requests with 'aiscreen submit' and watch verdicts with 'aiscreen watch'.
-            SIGINT/SIGTERM: stop taking requests, finish those in flight, stop the workers, print
+
+            SIGINT/SIGTERM: stop taking requests, finish those in flight, stop the workers, print \
             {"event":"stopped","counters":{…}} (as 'aiscreen broker' does) and exit 0.
             """)
 
