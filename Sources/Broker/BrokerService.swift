@@ -77,6 +77,8 @@ public final class BrokerService: Sendable {
 
     /// How often a broker whose journal refuses writes tries it again with one new request.
     static let journalRetryMilliseconds: Int64 = 1_000
+    /// Loop passes whose answers may wait for their journal commit before new requests are refused.
+    static let maxHeldPasses = 10_000
 
     static func milliseconds() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
 
@@ -198,6 +200,7 @@ public final class BrokerService: Sendable {
             }
             held.append(pass)
             release()
+            checkBacklog()
         }
 
         func committed(_ outcomes: [JournalCommitter.Outcome]) {
@@ -207,6 +210,16 @@ public final class BrokerService: Sendable {
                 pass.outcome = error.map { .failed($0) } ?? .committed
             }
             release()
+        }
+
+        /// Backpressure from a slow disk: past `maxHeldPasses` passes waiting for their commit, new requests are
+        /// refused (`overloaded`) until the backlog is down to half.
+        func checkBacklog() {
+            if held.count > Self.maxHeldPasses {
+                machine.journalBehind = "the journal is behind: \(held.count) batches of answers wait for the disk"
+            } else if held.count <= Self.maxHeldPasses / 2 {
+                machine.journalBehind = nil
+            }
         }
 
         if let journal {
@@ -230,6 +243,7 @@ public final class BrokerService: Sendable {
                     stopAt = Self.milliseconds() + grace
                 case .committed(let outcomes):
                     committed(outcomes)
+                    checkBacklog()
                 }
             }
             var now = Self.milliseconds()

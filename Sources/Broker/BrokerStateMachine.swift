@@ -109,6 +109,9 @@ public struct BrokerStateMachine: Sendable {
     /// Set while the journal cannot be written: new requests are refused, because what cannot be recorded
     /// must not be accepted.
     public var journalUnavailable: String?
+    /// Set while the journal is far behind (the disk is slow): new requests are refused as `overloaded` until it
+    /// catches up, so that answers waiting for their commit cannot pile up without bound.
+    public var journalBehind: String?
     public internal(set) var counters = BrokerCounters()
 
     /// - Parameters:
@@ -191,6 +194,9 @@ public struct BrokerStateMachine: Sendable {
         }
         if let reason = journalUnavailable {
             return [refuse(client, service, requestID, .internalError, "the journal cannot be written (\(reason)); the request was not accepted — retry later")]
+        }
+        if let reason = journalBehind {
+            return [refuse(client, service, requestID, .overloaded, "\(reason); retry later")]
         }
         if inflightPerClient[client, default: 0] >= configuration.maxInflightPerClient {
             return [refuse(client, service, requestID, .overloaded, "more than \(configuration.maxInflightPerClient) requests in flight from this client; wait for answers")]

@@ -110,4 +110,20 @@ struct WorkerCapacityTests {
         #expect(try submit(&m, 3).count == 1)
         #expect(m.queues["gdpr"]?.count == 2)
     }
+
+    @Test func whileTheJournalIsBehindNewRequestsAreRefusedAsOverloaded() throws {
+        var m = singlePackMachine()
+        _ = m.workerMessage(from: Base.worker("gdpr"), frames: try Self.ready("gdpr", capacity: "4"), now: 0)
+        m.journalBehind = "the journal is behind: 10001 batches of answers wait for the disk"
+        let frames = ClientMessage.request(service: .screen, requestID: try RequestID("late"), body: Base.body("late")).encode()
+        let refused = try Base.replies(m.clientMessage(from: client, frames: frames, now: 0), to: client)
+        guard case .error(_, _, let code, let message)? = refused.first else {
+            Issue.record("expected an ERROR, got \(refused)")
+            return
+        }
+        #expect(code == .overloaded && message.contains("journal is behind"))
+        #expect(m.counters.clientErrors["overloaded"] == 1)
+        m.journalBehind = nil
+        #expect(try Base.dispatched(m.clientMessage(from: client, frames: frames, now: 1)).count == 1)
+    }
 }
