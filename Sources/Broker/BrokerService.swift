@@ -146,7 +146,7 @@ public final class BrokerService: Sendable {
                     case .publish(let topic, _, let result):
                         try publisher.send([topic, publishing.body(result)], flags: .dontWait)
                     case .record:
-                        break  // written by `journaled` before any send
+                        break  // committed by the journal committer before the pass's other sends leave
                     }
                 } catch {
                     sendFailures += 1  // vanished peer (EHOSTUNREACH) or full queue (EAGAIN)
@@ -249,8 +249,10 @@ public final class BrokerService: Sendable {
             var now = Self.milliseconds()
             if result.isReadable(clientToken) {
                 // Bounded by count and by time, so workers' answers and heartbeats are never starved by a burst.
-                for _ in 0..<2_000 where Self.milliseconds() - now < 50 {
-                    guard let frames = try clients.receiveMultipart(flags: .dontWait), let identity = frames.first else { break }
+                for _ in 0..<2_000 {
+                    guard Self.milliseconds() - now < 50,
+                        let frames = try clients.receiveMultipart(flags: .dontWait), let identity = frames.first
+                    else { break }
                     let peer = PeerID(identity)
                     let message = Array(frames.dropFirst())
                     let (earlier, handled) = fromJournal(message, peer, &machine)
@@ -292,132 +294,5 @@ public final class BrokerService: Sendable {
                 return
             }
         }
-    }
-}
-
-/// One loop pass's actions, held until its journal records are committed.
-struct HeldActions {
-    enum Outcome: Equatable {
-        case committed
-        case failed(String)
-    }
-
-    var actions: [BrokerStateMachine.Action]
-    var records: [BrokerStateMachine.Record]
-    /// The committer's batch number; nil for a pass without records.
-    var batch: UInt64?
-    var outcome: Outcome?
-}
-
-extension BrokerService {
-    /// What a pass whose journal records could not be committed may still send: new requests in it are dropped
-    /// with an error to their clients, verdicts in it are answered with an error instead (they were not recorded)
-    /// and not published, and the broker refuses new requests until a journal write succeeds again (the loop lets
-    /// one request try every second).
-    func unrecorded(
-        _ actions: [BrokerStateMachine.Action], _ records: [BrokerStateMachine.Record], reason: String, _ machine: inout BrokerStateMachine
-    ) -> [BrokerStateMachine.Action] {
-        machine.journalUnavailable = reason
-        var accepted: [RequestID] = []
-        var completed = Set<String>()
-        for record in records {
-            switch record {
-            case .accepted(let id, _, _, _, _): if let id = try? RequestID(id) { accepted.append(id) }
-            case .completed(let id, _, _, _): completed.insert(id)
-            }
-        }
-        var kept: [BrokerStateMachine.Action] = []
-        for action in actions {
-            switch action {
-            case .sendToClient(let peer, let frames):
-                if case .final(let service, let id, _)? = try? BrokerReply.decode(frames: frames), completed.contains(id.rawValue) {
-                    let message = "the verdict could not be recorded in the journal (\(reason)); retry the same request id later"
-                    kept.append(machine.refuse(peer, service, id, .internalError, message))  // counted like every refusal
-                } else {
-                    kept.append(action)
-                }
-            case .publish(_, let id, _):
-                if completed.contains(id.rawValue) { continue }
-                kept.append(action)
-            default:
-                kept.append(action)
-            }
-        }
-        for id in completed { if let requestID = try? RequestID(id) { machine.forget(requestID) } }
-        return kept + machine.abandon(accepted, reason: reason)
-    }
-
-    /// A request id the journal already knows (e.g. from before a restart): the stored answer, `conflict`, or —
-    /// for one accepted but never finished — its re-evaluation, which the request then joins.
-    /// - Returns: actions to perform first, and whether the message is fully handled.
-    func fromJournal(_ frames: [[UInt8]], _ client: PeerID, _ machine: inout BrokerStateMachine) -> ([BrokerStateMachine.Action], Bool) {
-        guard let journal, case .request(let service, let requestID, _, _, let body)? = try? ClientMessage.decode(frames: frames) else {
-            return ([], false)
-        }
-        if service == .verdictGet { return ([.sendToClient(client, verdictGet(journal, requestID, body))], true) }
-        guard !machine.knows(requestID), let stored = try? journal.lookup(requestID.rawValue) else { return ([], false) }
-        guard stored.service == service.rawValue, stored.matches(body) else {
-            let conflict = BrokerReply.error(service: service, requestID: requestID, code: .conflict, message: "request id \(requestID) was already used for a different request; use a new id")
-            return ([.sendToClient(client, conflict.encode())], true)
-        }
-        guard let result = stored.result else {
-            return (machine.recover(requestID: requestID, service: service, body: body, now: Self.milliseconds()), false)
-        }
-        return ([.sendToClient(client, BrokerReply.final(service: service, requestID: requestID, body: result).encode())], true)
-    }
-}
-
-extension BrokerService {
-    /// `verdict.get`: a client that lost its connection fetches a verdict later by request id.
-    func verdictGet(_ journal: any BrokerJournal, _ requestID: RequestID, _ body: [UInt8]) -> [[UInt8]] {
-        func refusal(_ code: ErrorCode, _ message: String) -> [[UInt8]] {
-            BrokerReply.error(service: .verdictGet, requestID: requestID, code: code, message: message).encode()
-        }
-        guard case .string(let wanted)? = (try? JSONParser().parse(body))?["request_id"] else {
-            return refusal(.schemaViolation, "the body must be {\"request_id\": \"<id>\"}")
-        }
-        do {
-            guard let stored = try journal.lookup(wanted) else { return refusal(.unknownRequest, "no request \(wanted) in the journal") }
-            guard let result = stored.result else { return refusal(.notFinished, "request \(wanted) has no verdict yet; ask again later") }
-            return BrokerReply.final(service: .verdictGet, requestID: requestID, body: result).encode()
-        } catch {
-            return refusal(.internalError, "the journal cannot be read: \(error)")
-        }
-    }
-}
-
-/// Stamps published verdicts with `seq`, `published_at` and the run id (PROTOCOL.md §6).
-struct Publishing {
-    var seq: UInt64 = 0
-    let runID: String = (0..<32).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
-
-    /// The rendered result object with the three members appended: the same bytes as rendering the object with
-    /// them as its last members, without rendering the verdict again.
-    mutating func body(_ result: [UInt8]) -> [UInt8] {
-        seq += 1
-        guard result.first == UInt8(ascii: "{"), result.last == UInt8(ascii: "}") else { return [] }
-        var writer = JSONWriter(capacity: result.count + 128)
-        writer.writeRaw(result.dropLast())
-        if result.count > 2 { writer.writeRaw([UInt8(ascii: ",")]) }
-        writer.writeString("seq")
-        writer.writeRaw([UInt8(ascii: ":")])
-        writer.write(.int(Int64(seq)))
-        for (key, value) in [("published_at", Self.timestamp()), ("run_id", runID)] {
-            writer.writeRaw([UInt8(ascii: ",")])
-            writer.writeString(key)
-            writer.writeRaw([UInt8(ascii: ":")])
-            writer.writeString(value)
-        }
-        writer.writeRaw([UInt8(ascii: "}")])
-        return writer.bytes
-    }
-
-    /// RFC 3339 UTC with milliseconds, e.g. `2026-11-27T14:05:09.123Z`.
-    static func timestamp() -> String {
-        let milliseconds = Int64(Date().timeIntervalSince1970 * 1000)
-        let day = Day(daysSinceEpoch: Int32(milliseconds / 86_400_000))
-        let inDay = Int(milliseconds % 86_400_000)
-        func pad(_ v: Int, _ n: Int) -> String { String(repeating: "0", count: max(0, n - String(v).count)) + String(v) }
-        return "\(day)T\(pad(inDay / 3_600_000, 2)):\(pad(inDay / 60_000 % 60, 2)):\(pad(inDay / 1000 % 60, 2)).\(pad(inDay % 1000, 3))Z"
     }
 }
