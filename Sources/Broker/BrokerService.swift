@@ -42,6 +42,7 @@ public final class BrokerService: Sendable {
     let ownsContext: Bool
     let commands: ZMQCommandQueue<Command>
     private let snapshot = Mutex(BrokerCounters())
+    private let registered = Mutex<[String: Int]>([:])
 
     /// - Parameters:
     ///   - journal: where accepted requests and verdicts are recorded before any reply or publish; `nil` runs
@@ -68,6 +69,9 @@ public final class BrokerService: Sendable {
 
     /// The counters as of the loop's last pass.
     public var counters: BrokerCounters { snapshot.withLock { $0 } }
+
+    /// Registered workers per pack, as of the loop's last timer pass (every 10 ms).
+    public var workerCounts: [String: Int] { registered.withLock { $0 } }
 
     /// Stop taking requests, finish those in flight (at most `graceMilliseconds`), then return from `run`.
     /// Safe from any thread, e.g. a signal handler's queue.
@@ -135,6 +139,8 @@ public final class BrokerService: Sendable {
             var counters = machine.counters
             counters.clientErrors["send-failed", default: 0] = sendFailures
             snapshot.withLock { $0 = counters }
+            let counts = Dictionary(uniqueKeysWithValues: configuration.packs.map { ($0, machine.workerCount(pack: $0)) })
+            registered.withLock { $0 = counts }
         }
 
         func send(_ actions: [BrokerStateMachine.Action]) {
@@ -247,7 +253,15 @@ public final class BrokerService: Sendable {
                 }
             }
             var now = Self.milliseconds()
+            // Workers first: a READY or an answer in this pass makes room before the requests of this pass.
+            if result.isReadable(workerToken) {
+                for _ in 0..<2_000 {
+                    guard let frames = try workers.receiveMultipart(flags: .dontWait), let identity = frames.first else { break }
+                    perform(machine.workerMessage(from: PeerID(identity), frames: Array(frames.dropFirst()), now: now))
+                }
+            }
             if result.isReadable(clientToken) {
+                now = Self.milliseconds()
                 // Bounded by count and by time, so workers' answers and heartbeats are never starved by a burst.
                 for _ in 0..<2_000 {
                     guard Self.milliseconds() - now < 50,
@@ -259,14 +273,6 @@ public final class BrokerService: Sendable {
                     perform(earlier)
                     if handled { continue }
                     perform(machine.clientMessage(from: peer, frames: message, now: now))
-                }
-            }
-            if result.isReadable(workerToken) {
-                // A long client batch must not make the workers' messages look late: take the time again.
-                now = Self.milliseconds()
-                for _ in 0..<2_000 {
-                    guard let frames = try workers.receiveMultipart(flags: .dontWait), let identity = frames.first else { break }
-                    perform(machine.workerMessage(from: PeerID(identity), frames: Array(frames.dropFirst()), now: now))
                 }
             }
             now = Self.milliseconds()
