@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: ["Journal", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "RulesEngine", "Wire"]),
         // Real processes on loopback: builds on the `aiscreen` executable.
-        .testTarget(name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Worker", "RulePacks"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Worker", "RulePacks", "Broker"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -73,21 +73,14 @@ struct Up: AsyncParsableCommand {
                 }
                 // "ready" only once the broker has every worker registered: a request that arrived earlier would
                 // find no worker for a pack and be answered needs-review (fail closed), and journaled so.
-                let expected = running.map { (pack: $0.pack.id, count: $0.pool.count) }
+                let expected = Dictionary(running.map { ($0.pack.id, $0.pool.count) }, uniquingKeysWith: +)
                 let ready: [(String, JSONValue)] = [
                     ("event", .string("ready")), ("client", .string(endpoints.client)), ("worker", .string(endpoints.worker)),
                     ("publish", .string(endpoints.publish)), ("workers", .object(counts)),
                 ]
                 Thread.detachNewThread {
-                    let deadline = Date().addingTimeInterval(10)
-                    while Date() < deadline {
-                        let registered = broker.workerCounts
-                        if expected.allSatisfy({ registered[$0.pack, default: 0] >= $0.count }) { break }
-                        Thread.sleep(forTimeInterval: 0.01)
-                    }
-                    let registered = broker.workerCounts
-                    for (pack, count) in expected where registered[pack, default: 0] < count {
-                        Console.error("warning: only \(registered[pack, default: 0]) of \(count) workers of pack \(pack) registered within 10 s")
+                    for (pack, registered) in broker.waitForWorkers(expected, timeout: .seconds(10)).sorted(by: { $0.key < $1.key }) {
+                        Console.error("warning: only \(registered) of \(expected[pack] ?? 0) workers of pack \(pack) registered within 10 s")
                     }
                     printEvent(ready)
                 }

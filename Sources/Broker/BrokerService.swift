@@ -73,6 +73,20 @@ public final class BrokerService: Sendable {
     /// Registered workers per pack, as of the loop's last timer pass (every 10 ms).
     public var workerCounts: [String: Int] { registered.withLock { $0 } }
 
+    /// Waits until at least `expected[pack]` workers of each pack are registered, or `timeout` passed.
+    /// Safe from any thread but the broker's own (which must be running `run`).
+    /// - Returns: The packs still short of workers, with how many are registered; empty when all are there.
+    public func waitForWorkers(_ expected: [String: Int], timeout: Duration) -> [String: Int] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let registered = workerCounts
+            var missing: [String: Int] = [:]
+            for (pack, count) in expected where registered[pack, default: 0] < count { missing[pack] = registered[pack, default: 0] }
+            if missing.isEmpty || ContinuousClock.now >= deadline { return missing }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+    }
+
     /// Stop taking requests, finish those in flight (at most `graceMilliseconds`), then return from `run`.
     /// Safe from any thread, e.g. a signal handler's queue.
     public func shutdown(graceMilliseconds: Int64 = 5_000) {

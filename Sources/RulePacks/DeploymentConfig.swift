@@ -16,7 +16,7 @@ internal import Foundation
 /// - `broker.max_inflight_per_client` (default 5000): requests one client may have open at once.
 /// - `broker.completed_cache` (default 10000): finished verdicts kept in memory for idempotent retries (a
 ///   full screening's verdict is ≈ 45 KB, so this bounds memory; with a journal, older ids are answered from it).
-/// - `broker.worker_capacity` (default 8, at most 256): tickets a worker holds at once (its credit window).
+/// - `broker.worker_capacity` (default 8, 1 to 256): tickets a worker holds at once (its credit window).
 /// - `broker.max_json_depth` (default 32), `broker.max_string_bytes` (default 65536), `broker.max_list_items`
 ///   (default 10000): limits on a request body; a body over them is refused with `invalid-json`.
 /// - `screening.required_packs` (default: every pack under `rules`): packs a `screen` request needs.
@@ -91,9 +91,12 @@ public struct DeploymentConfig: Sendable {
         guard let root = source.root(),
             let members = source.mapping(root, what: "the config", allowed: ["broker", "screening", "rules", "workers", "packs", "journal"])
         else { return source.diagnostics }
-        func int(_ node: JSONValue, _ key: Located<String>, _ minimum: Int, into target: inout Int, _ source: inout YAMLSource) {
-            guard case .int(let i) = node, i >= minimum else {
-                source.error(.typeMismatch, "'\(key.value)' must be a whole number ≥ \(minimum)", at: key.location)
+        func int(
+            _ node: JSONValue, _ key: Located<String>, _ minimum: Int, maximum: Int? = nil, into target: inout Int, _ source: inout YAMLSource
+        ) {
+            guard case .int(let i) = node, i >= minimum, maximum.map({ i <= $0 }) ?? true else {
+                let range = maximum.map { "from \(minimum) to \($0)" } ?? "≥ \(minimum)"
+                source.error(.typeMismatch, "'\(key.value)' must be a whole number \(range)", at: key.location)
                 return
             }
             target = Int(i)
@@ -121,10 +124,9 @@ public struct DeploymentConfig: Sendable {
                     case "max_json_depth": int(json, k, 4, into: &jsonLimits.maxDepth, &source)
                     case "max_string_bytes": int(json, k, 64, into: &jsonLimits.maxStringLength, &source)
                     case "max_list_items": int(json, k, 1, into: &jsonLimits.maxContainerCount, &source)
-                    case "worker_capacity":
-                        int(json, k, 1, into: &workerCapacity, &source)
-                        workerCapacity = min(workerCapacity, 256)
-                    default: int(json, k, 0, into: &completedCache, &source)
+                    case "worker_capacity": int(json, k, 1, maximum: 256, into: &workerCapacity, &source)
+                    case "completed_cache": int(json, k, 0, into: &completedCache, &source)
+                    default: break  // `allowed` has already reported unknown keys
                     }
                 }
             case "screening":

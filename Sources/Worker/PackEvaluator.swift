@@ -9,8 +9,6 @@ package struct PackEvaluator: Sendable {
     package let pack: CompiledPack
     /// The service the pack is served as: `pack.<id>`.
     package let service: ServiceName
-    /// The READY metadata (§7.4): `{"id","version","digest"}` as JSON.
-    package let metadata: [UInt8]
     private let decoder: RequestDecoder
 
     /// Prepares a pack for serving.
@@ -23,12 +21,6 @@ package struct PackEvaluator: Sendable {
         self.pack = pack
         self.service = try ServiceName.pack(pack.id)
         self.decoder = RequestDecoder(schema: pack.schema, limits: limits)
-        let metadata: JSONValue = .object([
-            ("id", .string(pack.id)),
-            ("version", .string(pack.version)),
-            ("digest", .string(pack.digest)),
-        ])
-        self.metadata = JSONWriter.bytes(metadata)
     }
 
     /// The READY metadata announcing a capacity (§5.3, §7.4): `{"id","version","digest","capacity"}`.

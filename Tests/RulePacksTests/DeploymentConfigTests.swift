@@ -19,13 +19,21 @@ struct DeploymentConfigTests {
         #expect(config.journalMaxBytes == 1_048_576)
     }
 
-    @Test func workerCapacityIsReadAndCappedAt256() {
+    @Test func workerCapacityIsReadAndOutsideOneTo256IsAnError() {
         #expect(Self.load("broker:\n  heartbeat_ms: 500\n").0.workerCapacity == 8)
         #expect(Self.load("broker:\n  worker_capacity: 32\n").0.workerCapacity == 32)
-        #expect(Self.load("broker:\n  worker_capacity: 1000\n").0.workerCapacity == 256)
-        let (config, problems) = Self.load("broker:\n  worker_capacity: 0\n")
-        #expect(config.workerCapacity == 8)
-        #expect(problems.contains { $0.severity == .error && $0.message.contains("worker_capacity") }, "\(problems)")
+        #expect(Self.load("broker:\n  worker_capacity: 256\n").0.workerCapacity == 256)
+        for bad in ["0", "257", "1000", "eight"] {
+            let (config, problems) = Self.load("broker:\n  worker_capacity: \(bad)\n")
+            #expect(config.workerCapacity == 8, "\(bad)")
+            #expect(problems.contains { $0.severity == .error && $0.message.contains("'worker_capacity' must be a whole number from 1 to 256") }, "\(bad): \(problems)")
+        }
+    }
+
+    @Test func completedCacheIsRead() {
+        #expect(Self.load("broker:\n  completed_cache: 0\n").0.completedCache == 0)
+        #expect(Self.load("broker:\n  completed_cache: 500\n").0.completedCache == 500)
+        #expect(Self.load("broker:\n  completed_cache: -1\n").1.contains { $0.severity == .error })
     }
 
     @Test func emptyEnvironmentVariablesCountAsUnset() {
