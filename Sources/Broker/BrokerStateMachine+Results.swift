@@ -3,7 +3,7 @@ import Wire
 
 extension BrokerStateMachine {
     enum PackOutcome {
-        case success(PackVerdict)
+        case success(RenderedPackVerdict)
         case failure(ErrorCode, String)
     }
 
@@ -17,13 +17,21 @@ extension BrokerStateMachine {
         pending[requestID] = open
         var actions: [Action] = []
         if open.waiters.contains(where: \.partials) {
-            var partial: [(String, JSONValue)] = [("request_id", .string(requestID.rawValue)), ("pack", .string(pack))]
+            var writer = JSONWriter(capacity: 32 * 1024)
+            writer.writeRaw(#"{"request_id":"#.utf8)
+            writer.write(.string(requestID.rawValue))
+            writer.writeRaw(#","pack":"#.utf8)
+            writer.write(.string(pack))
             switch outcome {
-            case .success(let verdict): partial.append(("result", verdict.json))
+            case .success(let verdict):
+                writer.writeRaw(#","result":"#.utf8)
+                writer.write(verdict)
             case .failure(let code, let message):
-                partial.append(("error", .object([("code", .string(code.rawValue)), ("message", .string(message))])))
+                writer.writeRaw(#","error":"#.utf8)
+                writer.write(.object([("code", .string(code.rawValue)), ("message", .string(message))]))
             }
-            let body = JSONWriter.bytes(.object(partial))
+            writer.writeRaw(CollectionOfOne(UInt8(ascii: "}")))
+            let body = writer.bytes
             for waiter in open.waiters where waiter.partials {
                 actions.append(.sendToClient(waiter.client, BrokerReply.partial(service: open.service, requestID: requestID, body: body).encode()))
             }
@@ -49,17 +57,12 @@ extension BrokerStateMachine {
             let reply = BrokerReply.error(service: open.service, requestID: requestID, code: failure.code, message: failure.message).encode()
             return open.waiters.map { .sendToClient($0.client, reply) }
         }
-        // Condition status (due/upcoming) is relative to the request's screening date, which workers do not send.
-        var verdicts = open.packs.compactMap { pack -> PackVerdict? in
-            guard var verdict = open.results[pack] else { return nil }
-            verdict.screeningDate = open.screeningDate
-            return verdict
-        }
+        var verdicts = open.packs.compactMap { open.results[$0] }
         for pack in open.packs {
             guard let failure = open.failures[pack] else { continue }
-            verdicts.append(.failed(pack: pack, error: "\(failure.code): \(failure.message)"))
+            verdicts.append(RenderedPackVerdict(.failed(pack: pack, error: "\(failure.code): \(failure.message)")))
         }
-        let result = ScreeningResult(
+        let result = RenderedScreeningResult(
             requestID: requestID.rawValue, packs: verdicts, required: open.packs, screeningDate: open.screeningDate)
         // Rendered once: the same bytes go to the journal, the reply, the cache and (stamped) the publication.
         let rendered = JSONWriter.bytes(result)

@@ -36,12 +36,19 @@ extension BrokerStateMachine {
             guard let worker = workers[id], worker.tickets.contains(ticketID), let ticket = tickets[ticketID] else {
                 return violation(id, "FINAL for ticket \(ticketID), which this worker does not hold", now: now)
             }
-            let verdict: PackVerdict
-            do {
-                let json = try JSONParser().parse(body)
-                verdict = try PackVerdict(json: json)
-            } catch {
-                return violation(id, "FINAL body is not a pack verdict: \(error)", now: now)
+            // Condition status (due/upcoming) is relative to the request's screening date.
+            let screeningDate = ticket.request.flatMap { pending[$0]?.screeningDate }
+            let verdict: RenderedPackVerdict
+            if let canonical = RenderedPackVerdict(canonical: body, screeningDate: screeningDate) {
+                verdict = canonical  // passed on as the worker wrote it: the usual case, no findings parsed
+            } else {
+                do {
+                    var decoded = try PackVerdict(json: try JSONParser().parse(body))
+                    decoded.screeningDate = screeningDate
+                    verdict = RenderedPackVerdict(decoded)
+                } catch {
+                    return violation(id, "FINAL body is not a pack verdict: \(error)", now: now)
+                }
             }
             guard verdict.pack == worker.pack, verdict.version == worker.version, verdict.digest == worker.digest else {
                 return violation(id, "FINAL is for pack \(verdict.pack) \(verdict.version) \(verdict.digest), not the one it registered", now: now)

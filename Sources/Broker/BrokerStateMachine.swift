@@ -78,7 +78,7 @@ public struct BrokerStateMachine: Sendable {
         var waiters: [Waiter]
         var deadlineAt: Int64
         var packs: [String]
-        var results: [String: PackVerdict] = [:]
+        var results: [String: RenderedPackVerdict] = [:]
         var failures: [String: (code: ErrorCode, message: String)] = [:]
         var tickets: [TicketID] = []
         var department: String?

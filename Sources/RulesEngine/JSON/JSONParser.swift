@@ -216,7 +216,7 @@ struct JSONReader {
 
     /// The one object loop: limits, key scanning, separators. A key without escapes is handed over as its raw
     /// bytes (no copy); one with escapes is decoded.
-    private mutating func readMemberKeys(
+    mutating func readMemberKeys(
         depth: Int,
         _ member: (inout JSONReader, Int, UnsafeBufferPointer<UInt8>?, String?) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {

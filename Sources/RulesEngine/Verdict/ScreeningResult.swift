@@ -17,40 +17,11 @@ public struct ScreeningResult: Sendable {
         self.requestID = requestID
         self.packs = packs.sorted { $0.pack < $1.pack }
         self.screeningDate = screeningDate ?? packs.lazy.compactMap(\.screeningDate).first
-        var verdict = Verdict.approved
-        var errors: [String] = []
-        for pack in self.packs {
-            verdict = max(verdict, pack.verdict)
-            for error in pack.errors { errors.append("\(pack.pack): \(error)") }
-            if !pack.errors.isEmpty { verdict = max(verdict, .needsReview) }
-        }
-        for name in required where !packs.contains(where: { $0.pack == name }) {
-            errors.append("\(name): no verdict from this pack")
-            verdict = max(verdict, .needsReview)
-        }
-        if packs.isEmpty && required.isEmpty {
-            errors.append("no packs were evaluated")
-            verdict = max(verdict, .needsReview)
-        }
-        var merged: [(packs: [String], condition: Condition)] = []
-        var index: [String: Int] = [:]
-        for pack in self.packs {
-            for finding in pack.findings {
-                for condition in finding.conditions {
-                    let identity = condition.key.map { "key:" + $0 } ?? "text:" + condition.text.en
-                    if let i = index[identity] {
-                        if !merged[i].packs.contains(pack.pack) { merged[i].packs.append(pack.pack) }
-                    } else {
-                        index[identity] = merged.count
-                        merged.append(([pack.pack], condition))
-                    }
-                }
-            }
-        }
-        self.requestID = requestID
-        self.verdict = verdict
-        self.conditions = merged
-        self.errors = errors
+        let combined = Combination(
+            self.packs.map { ($0.pack, $0.verdict, $0.errors, $0.findings.lazy.flatMap(\.conditions)) }, required: required)
+        self.verdict = combined.verdict
+        self.conditions = combined.conditions
+        self.errors = combined.errors
     }
 
     /// `{"request_id","verdict","packs":{…},"conditions":[…],"errors":[…]}`.
@@ -67,5 +38,42 @@ public struct ScreeningResult: Sendable {
             ("conditions", .array(conditions.map { $0.condition.json(on: screeningDate, packs: $0.packs) })),
             ("errors", .array(errors.map(JSONValue.string))),
         ])
+    }
+}
+
+/// How pack verdicts combine, the one place: the most severe verdict, at least `needs-review` for a pack with errors
+/// and for each required pack missing (fail closed); each distinct condition once, tagged with its packs.
+struct Combination {
+    var verdict = Verdict.approved
+    var conditions: [(packs: [String], condition: Condition)] = []
+    var errors: [String] = []
+
+    /// - Parameter packs: Each pack's id, verdict, errors and its findings' conditions, sorted by pack id.
+    init<Conditions: Sequence<Condition>>(_ packs: [(pack: String, verdict: Verdict, errors: [String], conditions: Conditions)], required: [String]) {
+        for pack in packs {
+            verdict = max(verdict, pack.verdict)
+            for error in pack.errors { errors.append("\(pack.pack): \(error)") }
+            if !pack.errors.isEmpty { verdict = max(verdict, .needsReview) }
+        }
+        for name in required where !packs.contains(where: { $0.pack == name }) {
+            errors.append("\(name): no verdict from this pack")
+            verdict = max(verdict, .needsReview)
+        }
+        if packs.isEmpty && required.isEmpty {
+            errors.append("no packs were evaluated")
+            verdict = max(verdict, .needsReview)
+        }
+        var index: [String: Int] = [:]
+        for pack in packs {
+            for condition in pack.conditions {
+                let identity = condition.key.map { "key:" + $0 } ?? "text:" + condition.text.en
+                if let i = index[identity] {
+                    if !conditions[i].packs.contains(pack.pack) { conditions[i].packs.append(pack.pack) }
+                } else {
+                    index[identity] = conditions.count
+                    conditions.append(([pack.pack], condition))
+                }
+            }
+        }
     }
 }

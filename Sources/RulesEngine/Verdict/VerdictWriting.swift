@@ -112,29 +112,59 @@ extension JSONWriter {
 
     /// `ScreeningResult.json`, rendered directly.
     public mutating func write(_ result: ScreeningResult) {
+        writeScreening(
+            requestID: result.requestID, verdict: result.verdict, packs: result.packs.map(\.pack), conditions: result.conditions,
+            errors: result.errors, screeningDate: result.screeningDate
+        ) { writer, index in writer.writeMembers(of: result.packs[index]) }
+    }
+
+    /// The same object from pack verdicts received as bytes: their members are copied as they are.
+    public mutating func write(_ result: RenderedScreeningResult) {
+        writeScreening(
+            requestID: result.requestID, verdict: result.verdict, packs: result.packs.map(\.pack), conditions: result.conditions,
+            errors: result.errors, screeningDate: result.screeningDate
+        ) { writer, index in writer.writeRaw(result.packs[index].members) }
+    }
+
+    /// A pack verdict received as bytes, as ``write(_:)-PackVerdict`` writes it: `{"pack":…,…}`.
+    public mutating func write(_ verdict: RenderedPackVerdict) {
+        writeRaw(CollectionOfOne(UInt8(ascii: "{")))
+        key("pack")
+        writeString(verdict.pack)
+        comma()
+        writeRaw(verdict.members)
+        writeRaw(CollectionOfOne(UInt8(ascii: "}")))
+    }
+
+    /// `{"request_id","verdict","packs":{…},"conditions":[…],"errors":[…]}`; `members(&writer, i)` writes the
+    /// members of `packs[i]`'s entry.
+    private mutating func writeScreening(
+        requestID: String, verdict: Verdict, packs: [String], conditions: [(packs: [String], condition: Condition)],
+        errors: [String], screeningDate: Day?, members: (inout JSONWriter, Int) -> Void
+    ) {
         writeRaw(CollectionOfOne(UInt8(ascii: "{")))
         key("request_id")
-        writeString(result.requestID)
+        writeString(requestID)
         comma()
         key("verdict")
-        writeString(result.verdict.description)
+        writeString(verdict.description)
         comma()
         key("packs")
         writeRaw(CollectionOfOne(UInt8(ascii: "{")))
-        for (index, pack) in result.packs.enumerated() {
+        for (index, pack) in packs.enumerated() {
             if index > 0 { comma() }
-            key(pack.pack)
+            key(pack)
             writeRaw(CollectionOfOne(UInt8(ascii: "{")))
-            writeMembers(of: pack)
+            members(&self, index)
             writeRaw(CollectionOfOne(UInt8(ascii: "}")))
         }
         writeRaw(CollectionOfOne(UInt8(ascii: "}")))
         comma()
         key("conditions")
-        list(result.conditions) { $0.write($1.condition, on: result.screeningDate, packs: $1.packs) }
+        list(conditions) { $0.write($1.condition, on: screeningDate, packs: $1.packs) }
         comma()
         key("errors")
-        list(result.errors) { $0.writeString($1) }
+        list(errors) { $0.writeString($1) }
         writeRaw(CollectionOfOne(UInt8(ascii: "}")))
     }
 
@@ -148,6 +178,13 @@ extension JSONWriter {
     /// The bytes of a screening result (the same as `JSONWriter.bytes(result.json)`).
     public static func bytes(_ result: ScreeningResult) -> [UInt8] {
         var writer = JSONWriter(capacity: 96 * 1024)  // a screening result is typically 30–60 KB
+        writer.write(result)
+        return writer.bytes
+    }
+
+    /// The bytes of a combined result of pack verdicts received as bytes.
+    public static func bytes(_ result: RenderedScreeningResult) -> [UInt8] {
+        var writer = JSONWriter(capacity: result.packs.reduce(4 * 1024) { $0 + $1.members.count + 64 })
         writer.write(result)
         return writer.bytes
     }

@@ -1,0 +1,194 @@
+/// A pack verdict as JSON bytes, with what combining pack verdicts needs read out of them.
+///
+/// The broker receives each pack's verdict from a worker as ≈ 5–40 KB of JSON, most of it findings' bilingual texts
+/// and evidence. To combine verdicts it needs only the verdict, the errors and the findings' conditions; the rest
+/// it passes on as the worker wrote it (``init(canonical:screeningDate:)``), after checking every byte.
+public struct RenderedPackVerdict: Sendable {
+    public let pack: String
+    public let version: String
+    public let digest: String
+    public let verdict: Verdict
+    public let errors: [String]
+    /// Every finding's conditions, in finding order.
+    public let conditions: [Condition]
+    /// The members after `pack` — `"version":…,"errors":[…]` — as they appear in a pack's entry of a combined
+    /// result.
+    public let members: ArraySlice<UInt8>
+
+    /// Renders a pack verdict (its conditions' status relative to its `screeningDate`).
+    public init(_ verdict: PackVerdict) {
+        var writer = JSONWriter(capacity: 32 * 1024)
+        writer.writeMembers(of: verdict)
+        pack = verdict.pack
+        version = verdict.version
+        digest = verdict.digest
+        self.verdict = verdict.verdict
+        errors = verdict.errors
+        conditions = verdict.findings.flatMap(\.conditions)
+        members = writer.bytes[...]
+    }
+
+    /// Reads a pack verdict that is in the exact form ``PackVerdict/json`` gives — members in that order, each of
+    /// its type, conditions' `status` as of `screeningDate`, a verdict no milder than its findings and at least
+    /// `needs-review` when it has errors — and valid JSON throughout (UTF-8, syntax, no repeated keys).
+    ///
+    /// Such a body means the same as ``PackVerdict/init(json:)`` followed by rendering, so it can be passed on
+    /// unchanged. Anything else gives nil, and the caller takes the strict, normalising road (a malformed body
+    /// is refused there with its reason).
+    public init?(canonical body: [UInt8], screeningDate: Day?, limits: JSONLimits = JSONLimits()) {
+        let read = body.withUnsafeBufferPointer { buffer -> Parts? in
+            guard JSONReader.isValidUTF8(buffer) else { return nil }
+            var reader = JSONReader(bytes: buffer, limits: limits)
+            return try? reader.readCanonicalPackVerdict(screeningDate: screeningDate)
+        }
+        guard let read, read.end == body.count else { return nil }
+        pack = read.pack
+        version = read.version
+        digest = read.digest
+        verdict = read.verdict
+        errors = read.errors
+        conditions = read.conditions
+        members = body[read.membersStart..<read.closingBrace]
+    }
+
+    struct Parts {
+        var pack = "", version = "", digest = ""
+        var verdict = Verdict.needsReview
+        var errors: [String] = []
+        var conditions: [Condition] = []
+        var membersStart = 0
+        var closingBrace = 0
+        var end = 0
+    }
+}
+
+/// Why a body is not in the canonical form (never shown: the caller falls back to the strict decoder).
+private struct NotCanonical: Error {}
+
+extension JSONReader {
+    private static let packMembers: [StaticString] = ["pack", "version", "digest", "verdict", "outputs", "findings", "errors"]
+    private static let findingMembers: [StaticString] = ["rule", "title", "verdict", "citations", "rationale", "conditions", "evidence"]
+
+    /// Reads the canonical pack verdict (see ``RenderedPackVerdict/init(canonical:screeningDate:limits:)``);
+    /// throws on anything else.
+    fileprivate mutating func readCanonicalPackVerdict(screeningDate: Day?) throws -> RenderedPackVerdict.Parts {
+        var parts = RenderedPackVerdict.Parts()
+        var worst = Verdict.approved
+        var index = 0
+        guard peek() == UInt8(ascii: "{") else { throw NotCanonical() }
+        try readMemberKeys(depth: 1) { (reader: inout JSONReader, keyOffset: Int, raw: UnsafeBufferPointer<UInt8>?, _: String?) throws(JSONSyntaxError) in
+            guard index < Self.packMembers.count, let raw, Self.packMembers[index].matches(raw) else { throw reader.error("") }
+            switch index {
+            case 0: parts.pack = try reader.readString()
+            case 1:
+                parts.membersStart = keyOffset
+                parts.version = try reader.readString()
+            case 2: parts.digest = try reader.readString()
+            case 3: parts.verdict = try reader.readVerdict()
+            case 4: try reader.checkObjectValue(depth: 1)
+            case 5:
+                try reader.readArray(depth: 2) { (reader: inout JSONReader) throws(JSONSyntaxError) in
+                    let (verdict, conditions) = try reader.readCanonicalFinding(depth: 2, screeningDate: screeningDate)
+                    worst = max(worst, verdict)
+                    parts.conditions += conditions
+                }
+            default:
+                try reader.readArray(depth: 2) { (reader: inout JSONReader) throws(JSONSyntaxError) in parts.errors.append(try reader.readString()) }
+            }
+            index += 1
+            reader.skipWhitespace()
+        }
+        guard index == Self.packMembers.count, worst <= parts.verdict, parts.errors.isEmpty || parts.verdict >= .needsReview else {
+            throw NotCanonical()
+        }
+        parts.closingBrace = position - 1
+        skipWhitespace()
+        parts.end = position
+        return parts
+    }
+
+    /// One finding in canonical form; returns its verdict and conditions.
+    private mutating func readCanonicalFinding(depth: Int, screeningDate: Day?) throws(JSONSyntaxError) -> (Verdict, [Condition]) {
+        var verdict = Verdict.approved
+        var conditions: [Condition] = []
+        var index = 0
+        guard peek() == UInt8(ascii: "{") else { throw error("") }
+        try readMemberKeys(depth: depth + 1) { (reader: inout JSONReader, _: Int, raw: UnsafeBufferPointer<UInt8>?, _: String?) throws(JSONSyntaxError) in
+            guard index < Self.findingMembers.count, let raw, Self.findingMembers[index].matches(raw) else { throw reader.error("") }
+            switch index {
+            case 0: try reader.checkStringValue()
+            case 1, 4: try reader.checkBilingual(depth: depth + 1)
+            case 2: verdict = try reader.readVerdict()
+            case 3: try reader.readArray(depth: depth + 2) { (reader: inout JSONReader) throws(JSONSyntaxError) in try reader.checkStringValue() }
+            case 5:
+                try reader.readArray(depth: depth + 2) { (reader: inout JSONReader) throws(JSONSyntaxError) in
+                    conditions.append(try reader.readCanonicalCondition(depth: depth + 2, screeningDate: screeningDate))
+                }
+            default: try reader.checkObjectValue(depth: depth + 1)
+            }
+            index += 1
+            reader.skipWhitespace()
+        }
+        guard index == Self.findingMembers.count else { throw error("") }
+        return (verdict, conditions)
+    }
+
+    /// `{"key"?,"da","en","applies_from","status"}` with the status the screening date gives.
+    private mutating func readCanonicalCondition(depth: Int, screeningDate: Day?) throws(JSONSyntaxError) -> Condition {
+        guard case .object(let members) = try readValue(depth: depth) else { throw error("") }
+        var rest = members[...]
+        var key: String?
+        if case ("key", .string(let k))? = rest.first {
+            key = k
+            rest = rest.dropFirst()
+        }
+        guard rest.count == 4, case ("da", .string(let da)) = rest[rest.startIndex], case ("en", .string(let en)) = rest[rest.startIndex + 1],
+            rest[rest.startIndex + 2].0 == "applies_from", case ("status", .string(let status)) = rest[rest.startIndex + 3]
+        else { throw error("") }
+        var appliesFrom: Day?
+        switch rest[rest.startIndex + 2].1 {
+        case .null: break
+        case .string(let text):
+            guard let day = Day(iso: text), day.description == text else { throw error("") }
+            appliesFrom = day
+        default: throw error("")
+        }
+        let condition = Condition(key: key, text: Bilingual(da: da, en: en), appliesFrom: appliesFrom)
+        guard condition.status(on: screeningDate) == status else { throw error("") }
+        return condition
+    }
+
+    private mutating func readVerdict() throws(JSONSyntaxError) -> Verdict {
+        guard let verdict = Verdict(try readString()) else { throw error("") }
+        return verdict
+    }
+
+    private mutating func checkStringValue() throws(JSONSyntaxError) {
+        guard peek() == UInt8(ascii: "\"") else { throw error("") }
+        try scanValue(depth: 0)
+    }
+
+    private mutating func checkObjectValue(depth: Int) throws(JSONSyntaxError) {
+        guard peek() == UInt8(ascii: "{") else { throw error("") }
+        try checkValue(depth: depth)
+    }
+
+    /// `{"da":"…","en":"…"}`.
+    private mutating func checkBilingual(depth: Int) throws(JSONSyntaxError) {
+        var index = 0
+        guard peek() == UInt8(ascii: "{") else { throw error("") }
+        try readMemberKeys(depth: depth + 1) { (reader: inout JSONReader, _: Int, raw: UnsafeBufferPointer<UInt8>?, _: String?) throws(JSONSyntaxError) in
+            let name: StaticString = index == 0 ? "da" : "en"
+            guard index < 2, let raw, name.matches(raw) else { throw reader.error("") }
+            try reader.checkStringValue()
+            index += 1
+        }
+        guard index == 2 else { throw error("") }
+    }
+}
+
+extension StaticString {
+    fileprivate func matches(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+        withUTF8Buffer { JSONReader.sameBytes($0, raw) }
+    }
+}
