@@ -79,6 +79,7 @@ struct BrokerOptions: ParsableArguments {
         configuration.maxInflightPerClient = deployment.maxInflightPerClient
         configuration.completedCacheSize = deployment.completedCache
         configuration.jsonLimits = deployment.jsonLimits
+        configuration.idleSpinMicroseconds = deployment.idleSpinMicroseconds
         let endpoints = BrokerEndpoints(
             client: deployment.clientEndpoint, worker: deployment.workerEndpoint, publish: deployment.publishEndpoint,
             extraWorker: context == nil ? [] : [Self.inProcessWorkerEndpoint])

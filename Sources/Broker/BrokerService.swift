@@ -254,8 +254,23 @@ public final class BrokerService: Sendable {
             }
         }
 
+        // Idle strategy: after activity, keep polling without sleeping for `idleSpinMicroseconds`, so that the next
+        // message is seen without the thread (and, on a VM, the virtual CPU) being woken up; then block.
+        let spinNanoseconds = UInt64(configuration.idleSpinMicroseconds) * 1_000
+        var lastActive: UInt64 = 0
         while true {
-            let result = try poller.poll(timeoutMilliseconds: 20)
+            var result = try poller.poll(timeoutMilliseconds: spinNanoseconds > 0 ? 0 : 20)
+            if spinNanoseconds > 0 {
+                let clock = DispatchTime.now().uptimeNanoseconds
+                if !result.isEmpty {
+                    lastActive = clock
+                } else if clock - lastActive < spinNanoseconds {
+                    continue
+                } else {
+                    result = try poller.poll(timeoutMilliseconds: 20)
+                    if !result.isEmpty { lastActive = DispatchTime.now().uptimeNanoseconds }
+                }
+            }
             for command in commands.drain() {
                 switch command {
                 case .shutdown(let grace):

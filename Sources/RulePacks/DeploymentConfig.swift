@@ -17,6 +17,8 @@ internal import Foundation
 /// - `broker.completed_cache` (default 10000): finished verdicts kept in memory for idempotent retries (a
 ///   full screening's verdict is ≈ 45 KB, so this bounds memory; with a journal, older ids are answered from it).
 /// - `broker.worker_capacity` (default 8, 1 to 256): tickets a worker holds at once (its credit window).
+/// - `broker.idle_spin_us` (default 0, at most 100000): after its last message the broker keeps polling without
+///   sleeping for this many microseconds, which shortens round trips (no thread wake-up) and costs CPU.
 /// - `broker.max_json_depth` (default 32), `broker.max_string_bytes` (default 65536), `broker.max_list_items`
 ///   (default 10000): limits on a request body; a body over them is refused with `invalid-json`.
 /// - `screening.required_packs` (default: every pack under `rules`): packs a `screen` request needs.
@@ -42,6 +44,7 @@ public struct DeploymentConfig: Sendable {
     public var maxInflightPerClient = 5_000
     public var completedCache = 10_000
     public var workerCapacity = 8
+    public var idleSpinMicroseconds = 0
     public var jsonLimits = JSONLimits()
     public var requiredPacks: [String]?
     public var rules = "rules"
@@ -107,7 +110,7 @@ public struct DeploymentConfig: Sendable {
                 let allowed: Set<String> = [
                     "client_endpoint", "worker_endpoint", "publish_endpoint", "heartbeat_ms", "heartbeat_liveness",
                     "default_deadline_ms", "max_message_bytes", "max_queue_per_pack", "max_inflight_per_client", "completed_cache",
-                    "max_json_depth", "max_string_bytes", "max_list_items", "worker_capacity",
+                    "max_json_depth", "max_string_bytes", "max_list_items", "worker_capacity", "idle_spin_us",
                 ]
                 for (k, v) in source.mapping(value, what: "broker", allowed: allowed) ?? [] {
                     let json = source.json(v)
@@ -126,6 +129,7 @@ public struct DeploymentConfig: Sendable {
                     case "max_list_items": int(json, k, 1, into: &jsonLimits.maxContainerCount, &source)
                     case "worker_capacity": int(json, k, 1, maximum: 256, into: &workerCapacity, &source)
                     case "completed_cache": int(json, k, 0, into: &completedCache, &source)
+                    case "idle_spin_us": int(json, k, 0, maximum: 100_000, into: &idleSpinMicroseconds, &source)
                     default: break  // `allowed` has already reported unknown keys
                     }
                 }

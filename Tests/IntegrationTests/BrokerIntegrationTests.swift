@@ -7,8 +7,10 @@ import ZeroMQ
 /// The running system: `aiscreen broker` and `aiscreen worker` processes on loopback.
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct BrokerIntegrationTests {
-    @Test func screeningTheExamplesThroughTheBrokerGivesExactlyTheInProcessResult() throws {
-        let cluster = try Cluster()
+    /// Also with the broker's idle spin on (`broker.idle_spin_us`), where its loop polls without sleeping.
+    @Test(arguments: ["", "  idle_spin_us: 2000"])
+    func screeningTheExamplesThroughTheBrokerGivesExactlyTheInProcessResult(brokerConfig: String) throws {
+        let cluster = try Cluster(extraConfig: brokerConfig)
         let requester = Requester(socket: try cluster.dealer())
         defer { requester.socket.close() }
         let files = try Repo.exampleRequests()

@@ -30,6 +30,16 @@ struct DeploymentConfigTests {
         }
     }
 
+    @Test func idleSpinIsReadAndBounded() {
+        #expect(Self.load("").0.idleSpinMicroseconds == 0)
+        #expect(Self.load("broker:\n  idle_spin_us: 500\n").0.idleSpinMicroseconds == 500)
+        for bad in ["-1", "100001", "fast"] {
+            let (config, problems) = Self.load("broker:\n  idle_spin_us: \(bad)\n")
+            #expect(config.idleSpinMicroseconds == 0, "\(bad)")
+            #expect(problems.contains { $0.severity == .error && $0.message.contains("'idle_spin_us'") }, "\(bad): \(problems)")
+        }
+    }
+
     @Test func completedCacheIsRead() {
         #expect(Self.load("broker:\n  completed_cache: 0\n").0.completedCache == 0)
         #expect(Self.load("broker:\n  completed_cache: 500\n").0.completedCache == 500)
