@@ -60,6 +60,8 @@ extension JSONReader {
         let start = position
         position += 1
         while position < bytes.count {
+            position = ByteScanning.firstSpecialInString(bytes, from: position, to: bytes.count)
+            guard position < bytes.count else { break }
             let byte = bytes[position]
             position += 1
             switch byte {

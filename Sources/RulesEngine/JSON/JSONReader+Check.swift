@@ -36,8 +36,8 @@ extension JSONReader {
         }
     }
 
-    /// Whether `bytes` are valid UTF-8 (one specialised decoding and a comparison; see ``validatedString(_:)``).
+    /// Whether `bytes` are valid UTF-8.
     static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        validatedString(bytes) != nil
+        ByteScanning.isValidUTF8(bytes)
     }
 }

@@ -82,9 +82,9 @@ public struct JSONWriter {
         s.withUTF8 { utf8 in
             bytes.append(UInt8(ascii: "\""))
             var clean = utf8.startIndex
-            for index in utf8.indices {
+            var index = ByteScanning.firstSpecialInString(utf8, from: 0, to: utf8.count)
+            while index < utf8.count {
                 let byte = utf8[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean..<index]))
                 clean = index + 1
                 switch byte {
@@ -97,6 +97,7 @@ public struct JSONWriter {
                     let hex = String(byte, radix: 16)
                     append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
                 }
+                index = ByteScanning.firstSpecialInString(utf8, from: index + 1, to: utf8.count)
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean...]))
             bytes.append(UInt8(ascii: "\""))
