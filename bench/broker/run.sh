@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Broker benchmarks (numbers for BENCHMARKS.md §3), all in one run so that they can be compared:
-#   1. reference round trips with pyzmq (raw ROUTER-DEALER; a do-nothing 3-process relay);
+#   1. reference round trips: raw ROUTER-DEALER in C (bench/broker/raw.c) and with pyzmq, a do-nothing 3-process
+#      pyzmq relay, and majortomo (a Python Majordomo broker from PyPI, which the issue quotes);
 #   2. a single-pack echo through `aiscreen broker` + one echo worker process, synchronous (minimal and example
 #      bodies) and pipelined;
 #   3. full screenings (all three packs) through `aiscreen up`, without and with the journal, synchronous and
@@ -19,21 +20,32 @@ ports=(--client tcp://127.0.0.1:15555 --worker tcp://127.0.0.1:15556 --publish t
 load() { "$bin" load --connect tcp://127.0.0.1:15555 --seconds "$seconds" "$@" | head -1; }
 cputime() { awk '{print $14+$15}' "/proc/$1/stat"; }
 
-echo "== reference round trips (pyzmq)"
+echo "== reference round trips (libzmq in C, pyzmq, majortomo)"
+raw=$(mktemp)
+cc -O2 bench/broker/raw.c -o "$raw" -lzmq
+"$raw" "$seconds"
 python3 bench/broker/baseline.py "$seconds"
+python3 -c "import majortomo" 2>/dev/null || python3 -m pip install --quiet majortomo==0.2.0 >&2
+python3 bench/broker/majortomo_ref.py "$seconds"
 
-echo "== single-pack echo (aiscreen broker + 1 echo worker process)"
-log=$(mktemp)
-"$bin" broker --config bench/broker/echo-config.yaml --rules bench/broker "${ports[@]}" >"$log" &
-pids+=($!)
-wait_for "$log" listening
-"$bin" worker --config bench/broker/echo-config.yaml --pack bench/broker/echo --connect tcp://127.0.0.1:15556 2>/dev/null &
-pids+=($!)
-sleep 1
-load --service pack.echo --window 1 --files examples/minimal/required-fields-only.json
-load --service pack.echo --window 1
-load --service pack.echo --window 200
-cleanup
+spinning=$(mktemp --suffix .yaml)
+printf 'broker:\n  idle_spin_us: 1000\n' | cat - bench/broker/echo-config.yaml >"$spinning"
+for config in bench/broker/echo-config.yaml "$spinning"; do
+    if [ "$config" = "$spinning" ]; then spin="broker.idle_spin_us 1000"; else spin="default config"; fi
+    echo "== single-pack echo (aiscreen broker + 1 echo worker process), $spin"
+    log=$(mktemp)
+    "$bin" broker --config "$config" --rules bench/broker "${ports[@]}" >"$log" &
+    pids+=($!)
+    wait_for "$log" listening
+    "$bin" worker --config bench/broker/echo-config.yaml --pack bench/broker/echo --connect tcp://127.0.0.1:15556 2>/dev/null &
+    pids+=($!)
+    sleep 1
+    load --service pack.echo --window 1 --files examples/minimal/required-fields-only.json
+    if [ "$config" = "$spinning" ]; then cleanup; continue; fi
+    load --service pack.echo --window 1
+    load --service pack.echo --window 200
+    cleanup
+done
 
 nojournal=$(mktemp --suffix .yaml)
 grep -v -E '^journal:|^  path:|^  retention_days:' config/aiscreen.yaml >"$nojournal"
