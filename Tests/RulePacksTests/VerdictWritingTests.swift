@@ -23,6 +23,23 @@ struct VerdictWritingTests {
         }
     }
 
+    /// A finding from a compiled rule carries its rule's members already rendered; changing any of them must not
+    /// leave the old bytes behind.
+    @Test func aChangedFindingIsRenderedWithItsChanges() throws {
+        let loader = PackLoader()
+        let packs = try BundledPacks.names.map { name in try #require(loader.load(directory: BundledPacks.directory(name)).pack) }
+        let result = try Screener(packs: packs).screen(json: try Repository.text("examples/requests/04-cv-screening-recruitment.json"))
+        var verdict = try #require(result.packs.first { !$0.findings.isEmpty })
+        #expect(verdict.findings[0].head != nil, "a finding from a compiled rule has its head rendered")
+        verdict.findings[0].title.en = "Changed \"title\""
+        verdict.findings[0].citations.append("Changed citation")
+        verdict.findings[0].verdict = .rejected
+        let bytes = JSONWriter.bytes(verdict)
+        #expect(bytes == JSONWriter.bytes(verdict.json))
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains(#"Changed \"title\""#) && text.contains("Changed citation"))
+    }
+
     @Test func aFailedPackAndAnEmptyResultRenderTheSameBothWays() {
         let failed = ScreeningResult(requestID: "r", packs: [.failed(pack: "gdpr", error: "internal: worker lost")], required: ["gdpr", "ai-act"])
         #expect(JSONWriter.bytes(failed) == JSONWriter.bytes(failed.json))

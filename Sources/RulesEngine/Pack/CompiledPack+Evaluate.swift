@@ -44,7 +44,7 @@ extension CompiledPack {
             return Finding(
                 rule: rule.id, title: rule.title, verdict: rule.verdict, citations: rule.citations,
                 rationale: rule.rationale, conditions: rule.conditions,
-                storedEvidence: .deferred(root: request.root, sources: rule.evidence))
+                storedEvidence: .deferred(root: request.root, sources: rule.evidence), head: rule.head)
         }
         var screeningDate: Day?
         if let path = screeningDatePath, case .date(let day) = Evaluator.navigate(request.root, path) { screeningDate = day }

@@ -41,6 +41,24 @@ struct CompiledRule: Sendable {
     var rationale: Bilingual
     var conditions: [Condition]
     var evidence: [EvidenceSource]
+    /// The JSON of a finding's members that never change for this rule, rendered once (``Finding/head``).
+    let head: FindingHead
+
+    init(
+        id: String, title: Bilingual, when: Node, verdict: Verdict, sets: [(output: Int, value: Value)], citations: [String],
+        rationale: Bilingual, conditions: [Condition], evidence: [EvidenceSource]
+    ) {
+        self.id = id
+        self.title = title
+        self.when = when
+        self.verdict = verdict
+        self.sets = sets
+        self.citations = citations
+        self.rationale = rationale
+        self.conditions = conditions
+        self.evidence = evidence
+        head = FindingHead(rule: id, title: title, verdict: verdict, citations: citations, rationale: rationale)
+    }
 }
 
 /// A checked, compiled rule pack. Build one with ``PackCompiler``; evaluate with ``evaluate(_:)``.

@@ -59,12 +59,15 @@ public struct Condition: Hashable, Sendable {
 
 /// Why one rule fired, for the people reading the verdict.
 public struct Finding: Sendable {
-    public var rule: String
-    public var title: Bilingual
-    public var verdict: Verdict
-    public var citations: [String]
-    public var rationale: Bilingual
+    public var rule: String { didSet { head = nil } }
+    public var title: Bilingual { didSet { head = nil } }
+    public var verdict: Verdict { didSet { head = nil } }
+    public var citations: [String] { didSet { head = nil } }
+    public var rationale: Bilingual { didSet { head = nil } }
     public var conditions: [Condition]
+    /// `rule` to `rationale` already rendered, when the finding comes from a compiled rule and none of them has
+    /// changed since: most of a finding's bytes, written once per pack instead of once per verdict.
+    var head: FindingHead?
     /// The request fields (and pack parameters) the rule's condition reads, with their values.
     public var evidence: [(String, JSONValue)] {
         get {
@@ -95,8 +98,9 @@ public struct Finding: Sendable {
 
     init(
         rule: String, title: Bilingual, verdict: Verdict, citations: [String], rationale: Bilingual,
-        conditions: [Condition], storedEvidence: EvidenceStorage
+        conditions: [Condition], storedEvidence: EvidenceStorage, head: FindingHead? = nil
     ) {
+        self.head = head
         self.rule = rule
         self.title = title
         self.verdict = verdict
@@ -135,4 +139,16 @@ public struct PackVerdict: Sendable {
     }
 
     public func output(_ name: String) -> JSONValue? { outputs.first(where: { $0.0 == name })?.1 }
+}
+
+/// The rendered JSON of a finding's members from `rule` to `rationale`, with the comma after them:
+/// `"rule":…,"title":…,"verdict":…,"citations":[…],"rationale":…,`.
+struct FindingHead: Sendable {
+    let bytes: [UInt8]
+
+    init(rule: String, title: Bilingual, verdict: Verdict, citations: [String], rationale: Bilingual) {
+        var writer = JSONWriter(capacity: 2_048)
+        writer.writeHead(rule: rule, title: title, verdict: verdict, citations: citations, rationale: rationale)
+        bytes = writer.bytes
+    }
 }

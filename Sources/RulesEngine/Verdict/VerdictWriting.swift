@@ -54,23 +54,32 @@ extension JSONWriter {
         writeRaw(CollectionOfOne(UInt8(ascii: "}")))
     }
 
-    mutating func write(_ finding: Finding, on date: Day?) {
-        writeRaw(CollectionOfOne(UInt8(ascii: "{")))
+    /// A finding's members from `rule` to `rationale`, and the comma after them.
+    mutating func writeHead(rule: String, title: Bilingual, verdict: Verdict, citations: [String], rationale: Bilingual) {
         key("rule")
-        writeString(finding.rule)
+        writeString(rule)
         comma()
         key("title")
-        write(finding.title)
+        write(title)
         comma()
         key("verdict")
-        writeString(finding.verdict.description)
+        writeString(verdict.description)
         comma()
         key("citations")
-        list(finding.citations) { $0.writeString($1) }
+        list(citations) { $0.writeString($1) }
         comma()
         key("rationale")
-        write(finding.rationale)
+        write(rationale)
         comma()
+    }
+
+    mutating func write(_ finding: Finding, on date: Day?) {
+        writeRaw(CollectionOfOne(UInt8(ascii: "{")))
+        if let head = finding.head {
+            writeRaw(head.bytes)
+        } else {
+            writeHead(rule: finding.rule, title: finding.title, verdict: finding.verdict, citations: finding.citations, rationale: finding.rationale)
+        }
         key("conditions")
         list(finding.conditions) { $0.write($1, on: date) }
         comma()
