@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Broker benchmarks (numbers for BENCHMARKS.md §3), all in one run so that they can be compared:
 #   1. reference round trips: raw ROUTER-DEALER in C (bench/broker/raw.c) and with pyzmq, a do-nothing 3-process
-#      pyzmq relay, and majortomo (a Python Majordomo broker from PyPI, which the issue quotes);
+#      pyzmq relay, majortomo (a Python Majordomo broker from PyPI) and the zguide C Majordomo broker
+#      (bench/broker/zguide-mdp, when its sources are there), both of which the issue quotes;
 #   2. a single-pack echo through `aiscreen broker` + one echo worker process, synchronous (minimal and example
 #      bodies) and pipelined;
 #   3. full screenings (all three packs) through `aiscreen up`, without and with the journal, synchronous and
@@ -27,6 +28,7 @@ cc -O2 bench/broker/raw.c -o "$raw" -lzmq
 python3 bench/broker/baseline.py "$seconds"
 python3 -c "import majortomo" 2>/dev/null || python3 -m pip install --quiet majortomo==0.2.0 >&2
 python3 bench/broker/majortomo_ref.py "$seconds"
+bash bench/broker/zguide-mdp/run.sh "$seconds" 2>/dev/null  # "skipped" without the zguide sources (its README)
 
 spinning=$(mktemp --suffix .yaml)
 printf 'broker:\n  idle_spin_us: 1000\n' | cat - bench/broker/echo-config.yaml >"$spinning"
