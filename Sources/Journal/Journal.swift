@@ -1,4 +1,5 @@
 internal import GRDB
+internal import Glibc
 
 /// The durable, hash-chained journal of screening requests and verdicts: a compliance record from which a
 /// municipality can show, years later, what was submitted, which pack revisions judged it and why.
@@ -56,6 +57,14 @@ public final class Journal: Sendable {
     public init(path: String, options: JournalOptions = JournalOptions()) throws(JournalError) {
         self.path = path
         self.options = options
+        if !options.readOnly {
+            // SQLite opens a file it may not write read-only without saying so, and then waits on the write-ahead log's
+            // locks for its busy timeout, again and again: say at once what is wrong instead.
+            for file in [path, path + "-wal", path + "-shm"] where access(file, F_OK) == 0 && access(file, W_OK) != 0 {
+                throw JournalError(
+                    .readOnly, "cannot open the journal \(path): \(file) is read-only for this user; make it writable, or open the journal read-only")
+            }
+        }
         var configuration = Configuration()
         configuration.readonly = options.readOnly
         configuration.label = "aiscreen.journal"
