@@ -60,7 +60,8 @@ public final class Journal: Sendable {
         if !options.readOnly {
             // SQLite opens a file it may not write read-only without saying so, and then waits on the write-ahead log's
             // locks for its busy timeout, again and again: say at once what is wrong instead.
-            for file in [path, path + "-wal", path + "-shm"] where access(file, F_OK) == 0 && access(file, W_OK) != 0 {
+            for file in [path, path + "-wal", path + "-shm"]
+            where faccessat(AT_FDCWD, file, F_OK, AT_EACCESS) == 0 && faccessat(AT_FDCWD, file, W_OK, AT_EACCESS) != 0 {
                 throw JournalError(
                     .readOnly, "cannot open the journal \(path): \(file) is read-only for this user; make it writable, or open the journal read-only")
             }

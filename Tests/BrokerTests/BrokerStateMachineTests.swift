@@ -338,6 +338,35 @@ struct BrokerStateMachineTests {
         #expect(replies.count == 4)
         #expect(replies.last?.isTerminal == true)
         #expect(replies.dropLast().allSatisfy { if case .partial = $0 { true } else { false } })
+        // Each PARTIAL body is {"request_id","pack","result"} with the pack's verdict as its worker sent it.
+        var packs: [String] = []
+        for reply in replies.dropLast() {
+            guard case .partial(_, _, let body) = reply else { continue }
+            let json = try JSONParser().parse(body)
+            guard case .object(let members) = json, case .string(let pack)? = json["pack"] else {
+                throw FailedExpectation(description: "partial body: \(String(decoding: body, as: UTF8.self))")
+            }
+            #expect(members.map(\.0) == ["request_id", "pack", "result"])
+            #expect(json["request_id"] == .string("p"))
+            #expect(json["result"] == (try JSONParser().parse(Self.verdictBody(pack, "approved"))))
+            packs.append(pack)
+        }
+        #expect(packs.sorted() == Self.packs.sorted())
+    }
+
+    @Test func aPartialForAPackThatFailedCarriesItsError() throws {
+        var m = machine()
+        try register(&m)
+        let dispatched = try Self.dispatched(m.clientMessage(from: client, frames: try request("e", options: .partials), now: 0))
+        let (peer, ticket) = try #require(dispatched.first { $0.0 == Self.worker("gdpr") })
+        let actions = m.workerMessage(from: peer, frames: WorkerMessage.error(ticket: ticket, code: .internalError, message: "pack \"crashed\"").encode(), now: 1)
+        guard case .partial(_, _, let body)? = try Self.replies(actions, to: client).first else {
+            throw FailedExpectation(description: "no PARTIAL for the failed pack")
+        }
+        let json = try JSONParser().parse(body)
+        #expect(json["pack"] == .string("gdpr"))
+        #expect(json["error"] == .object([("code", .string("internal")), ("message", .string("pack \"crashed\""))]))
+        #expect(json["result"] == nil)
     }
 
     @Test func shuttingDownRefusesNewRequestsButFinishesOpenOnes() throws {

@@ -1,7 +1,7 @@
 extension JSONReader {
     /// Moves past one value, checking what ``readValue(depth:)`` checks — syntax, limits, duplicate object keys —
     /// without building it. Strings' UTF-8 is not checked here: check the whole text once
-    /// (``JSONReader/isValidUTF8(_:)``), which is the same thing, since JSON outside strings is ASCII.
+    /// (``ByteScanning/isValidUTF8(_:)``), which is the same thing, since JSON outside strings is ASCII.
     mutating func checkValue(depth: Int) throws(JSONSyntaxError) {
         skipWhitespace()
         guard let byte = peek() else { throw error("unexpected end of JSON text") }
@@ -34,10 +34,5 @@ extension JSONReader {
             guard !duplicate else { throw reader.error("duplicate key in object", at: offset) }
             try reader.checkValue(depth: depth)
         }
-    }
-
-    /// Whether `bytes` are valid UTF-8.
-    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        ByteScanning.isValidUTF8(bytes)
     }
 }

@@ -32,16 +32,17 @@ struct EvidenceSource: Sendable {
 }
 
 struct CompiledRule: Sendable {
-    var id: String
-    var title: Bilingual
+    let id: String
+    let title: Bilingual
     var when: Node
-    var verdict: Verdict
+    let verdict: Verdict
     var sets: [(output: Int, value: Value)]
-    var citations: [String]
-    var rationale: Bilingual
+    let citations: [String]
+    let rationale: Bilingual
     var conditions: [Condition]
     var evidence: [EvidenceSource]
-    /// The JSON of a finding's members that never change for this rule, rendered once (``Finding/head``).
+    /// The JSON of a finding's members that never change for this rule (the `let`s above), rendered once
+    /// (``Finding/head``).
     let head: FindingHead
 
     init(

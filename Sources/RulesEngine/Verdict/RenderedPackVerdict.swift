@@ -37,7 +37,7 @@ public struct RenderedPackVerdict: Sendable {
     /// is refused there with its reason).
     public init?(canonical body: [UInt8], screeningDate: Day?, limits: JSONLimits = JSONLimits()) {
         let read = body.withUnsafeBufferPointer { buffer -> Parts? in
-            guard JSONReader.isValidUTF8(buffer) else { return nil }
+            guard ByteScanning.isValidUTF8(buffer) else { return nil }
             var reader = JSONReader(bytes: buffer, limits: limits)
             return try? reader.readCanonicalPackVerdict(screeningDate: screeningDate)
         }
@@ -62,20 +62,17 @@ public struct RenderedPackVerdict: Sendable {
     }
 }
 
-/// Why a body is not in the canonical form (never shown: the caller falls back to the strict decoder).
-private struct NotCanonical: Error {}
-
 extension JSONReader {
     private static let packMembers: [StaticString] = ["pack", "version", "digest", "verdict", "outputs", "findings", "errors"]
     private static let findingMembers: [StaticString] = ["rule", "title", "verdict", "citations", "rationale", "conditions", "evidence"]
 
     /// Reads the canonical pack verdict (see ``RenderedPackVerdict/init(canonical:screeningDate:limits:)``);
-    /// throws on anything else.
-    fileprivate mutating func readCanonicalPackVerdict(screeningDate: Day?) throws -> RenderedPackVerdict.Parts {
+    /// throws on anything else (the error is never shown: the caller falls back to the strict decoder).
+    fileprivate mutating func readCanonicalPackVerdict(screeningDate: Day?) throws(JSONSyntaxError) -> RenderedPackVerdict.Parts {
         var parts = RenderedPackVerdict.Parts()
         var worst = Verdict.approved
         var index = 0
-        guard peek() == UInt8(ascii: "{") else { throw NotCanonical() }
+        guard peek() == UInt8(ascii: "{") else { throw error("not a canonical pack verdict") }
         try readMemberKeys(depth: 1) { (reader: inout JSONReader, keyOffset: Int, raw: UnsafeBufferPointer<UInt8>?, _: String?) throws(JSONSyntaxError) in
             guard index < Self.packMembers.count, let raw, Self.packMembers[index].matches(raw) else { throw reader.error("") }
             switch index {
@@ -99,7 +96,7 @@ extension JSONReader {
             reader.skipWhitespace()
         }
         guard index == Self.packMembers.count, worst <= parts.verdict, parts.errors.isEmpty || parts.verdict >= .needsReview else {
-            throw NotCanonical()
+            throw error("not a canonical pack verdict")
         }
         parts.closingBrace = position - 1
         skipWhitespace()
