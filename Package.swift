@@ -36,10 +36,12 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         // The aiscreen wire protocol (docs/PROTOCOL.md): typed frames, pure codec.
         .target(name: "Wire"),
+        // CURVE keys and who may connect where: key files, the key directory, principals, the ZAP handler.
+        .target(name: "Security", dependencies: ["ZeroMQ"]),
         // The broker: a pure routing state machine and the thread that drives it with libzmq.
         .target(
             name: "Broker",
-            dependencies: ["RulesEngine", "ZeroMQ", "Wire", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Security", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The durable journal of requests and verdicts (SQLite in WAL mode through GRDB), hash-chained.
         .target(
@@ -47,14 +49,14 @@ let package = Package(
             dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         // A pack worker: evaluates one pack for the broker.
-        .target(name: "Worker", dependencies: ["RulesEngine", "RulePacks", "ZeroMQ", "Wire"]),
+        .target(name: "Worker", dependencies: ["RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Security"]),
         // One entry point per fuzz target (frames, request body, pack.yaml), each checking what must hold for any
         // input; shared by the libFuzzer executables in fuzz/ and the corpus replay test.
         .target(name: "FuzzTargets", dependencies: ["Wire", "RulesEngine", "RulePacks"]),
         .executableTarget(
             name: "AIScreenCLI",
             dependencies: [
-                "RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Broker", "Worker", "Journal",
+                "RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Broker", "Worker", "Journal", "Security",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -63,11 +65,12 @@ let package = Package(
         .testTarget(name: "RulePacksTests", dependencies: ["RulePacks", "RulesEngine", "FuzzTargets"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "SecurityTests", dependencies: ["Security", "ZeroMQ"]),
         // GRDB directly, to tamper with journal files the way an attacker with sqlite3 would.
         .testTarget(name: "JournalTests", dependencies: ["Journal", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "RulesEngine", "Wire"]),
         // Real processes on loopback: builds on the `aiscreen` executable.
-        .testTarget(name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Worker", "RulePacks", "Broker"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Worker", "RulePacks", "Broker", "Security"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -29,6 +29,12 @@ struct BrokerOptions: ParsableArguments {
     @Option(name: .long, help: "Journal file (SQLite): every accepted request and verdict is recorded before the broker answers (overrides journal.path and AISCREEN_JOURNAL).")
     var journal: String?
 
+    @Option(name: .long, help: "CURVE key directory (overrides security.keys and AISCREEN_KEYS; default keys). With keys/broker/broker.key_secret every TCP endpoint speaks CURVE.")
+    var keys: String?
+
+    @Flag(help: "Without CURVE keys, allow plaintext client and feed endpoints on non-loopback addresses and open the TCP worker endpoint, so that any process that reaches them may submit, read or judge verdicts. For test set-ups only.")
+    var insecure = false
+
     @Option(name: .long, help: "Largest size in bytes the journal file may grow to (at least 65536; overrides journal.max_bytes). When it is full the broker refuses new requests.")
     var journalMaxBytes: Int?
 
@@ -49,6 +55,7 @@ struct BrokerOptions: ParsableArguments {
         if let publish { config.publishEndpoint = publish }
         if let heartbeatMs { config.heartbeatMilliseconds = heartbeatMs }
         if let journal { config.journalPath = journal }
+        if let keys { config.keysDirectory = keys }
         if let journalMaxBytes {
             guard journalMaxBytes >= DeploymentConfig.minimumJournalBytes else {
                 throw ValidationError("--journal-max-bytes must be at least \(DeploymentConfig.minimumJournalBytes)")
@@ -70,7 +77,10 @@ struct BrokerOptions: ParsableArguments {
             throw ExitCode.failure
         }
         guard let schema = packs.first?.schema else { throw ValidationError("no rule packs under \(deployment.rules)") }
-        var configuration = BrokerConfiguration(packs: required)
+        // The broker owns the active revision of every pack: only workers of exactly these may serve.
+        var configuration = BrokerConfiguration(active: required.compactMap { id in
+            packs.first { $0.id == id }.map { ActivePack(id: $0.id, version: $0.version, digest: $0.digest) }
+        })
         configuration.heartbeatMilliseconds = Int64(deployment.heartbeatMilliseconds)
         configuration.liveness = Int64(deployment.heartbeatLiveness)
         configuration.defaultDeadlineMilliseconds = Int64(deployment.defaultDeadlineMilliseconds)
@@ -80,9 +90,13 @@ struct BrokerOptions: ParsableArguments {
         configuration.completedCacheSize = deployment.completedCache
         configuration.jsonLimits = deployment.jsonLimits
         configuration.idleSpinMicroseconds = deployment.idleSpinMicroseconds
-        let endpoints = BrokerEndpoints(
+        var endpoints = BrokerEndpoints(
             client: deployment.clientEndpoint, worker: deployment.workerEndpoint, publish: deployment.publishEndpoint,
             extraWorker: context == nil ? [] : [Self.inProcessWorkerEndpoint])
+        let security = try security(deployment, endpoints: &endpoints)
+        if endpoints.worker.isEmpty {
+            Console.error("note: the TCP worker endpoint is not opened: there are no CURVE keys (see 'aiscreen keys generate'; --insecure opens it in plaintext)")
+        }
         var journal: (any BrokerJournal)?
         if let path = deployment.journalPath {
             do {
@@ -92,7 +106,8 @@ struct BrokerOptions: ParsableArguments {
                 throw ExitCode.failure
             }
         }
-        let service = try BrokerService(configuration: configuration, endpoints: endpoints, schema: schema, journal: journal, context: context)
+        let service = try BrokerService(
+            configuration: configuration, endpoints: endpoints, schema: schema, journal: journal, security: security, log: logEvent, context: context)
         return (service, packs.filter { required.contains($0.id) })
     }
 }
@@ -111,6 +126,7 @@ func counterMembers(_ counters: BrokerCounters) -> JSONValue {
         ("worker_violations", .int(Int64(counters.workerViolations))),
         ("workers_expired", .int(Int64(counters.workersExpired))),
         ("tickets_redispatched", .int(Int64(counters.ticketsRedispatched))),
+        ("workers_refused", .int(Int64(counters.workersRefused))),
         ("published", .int(Int64(counters.published))),
     ])
 }
@@ -143,8 +159,9 @@ struct BrokerCommand: AsyncParsableCommand {
         try await NetworkCommands.onThread(name: "aiscreen.broker") {
             try broker.run { bound in
                 printEvent([
-                    ("event", .string("listening")), ("client", .string(bound.client)), ("worker", .string(bound.worker)),
+                    ("event", .string("listening")), ("client", .string(bound.client)), ("worker", bound.worker.isEmpty ? .null : .string(bound.worker)),
                     ("publish", .string(bound.publish)), ("packs", .array(packs.map { .string($0.id) })),
+                    ("curve", .bool(broker.isSecure)),
                 ])
             }
         }

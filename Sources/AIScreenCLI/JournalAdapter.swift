@@ -32,6 +32,6 @@ struct JournalAdapter: BrokerJournal {
         let digest = record.request.bodyDigest
         return JournaledRequest(
             requestID: record.request.requestID, service: record.request.service, body: record.request.body,
-            matches: { AcceptedRequest.digest(of: $0) == digest }, result: record.completion?.result)
+            matches: { AcceptedRequest.digest(of: $0) == digest }, result: record.completion?.result, principal: record.request.principal)
     }
 }

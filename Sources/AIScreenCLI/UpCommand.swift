@@ -75,7 +75,7 @@ struct Up: AsyncParsableCommand {
                 // find no worker for a pack and be answered needs-review (fail closed), and journaled so.
                 let expected = Dictionary(running.map { ($0.pack.id, $0.pool.count) }, uniquingKeysWith: +)
                 let ready: [(String, JSONValue)] = [
-                    ("event", .string("ready")), ("client", .string(endpoints.client)), ("worker", .string(endpoints.worker)),
+                    ("event", .string("ready")), ("client", .string(endpoints.client)), ("worker", endpoints.worker.isEmpty ? .null : .string(endpoints.worker)),
                     ("publish", .string(endpoints.publish)), ("workers", .object(counts)),
                 ]
                 Thread.detachNewThread {

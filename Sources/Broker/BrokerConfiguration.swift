@@ -18,17 +18,39 @@ public struct BrokerConfiguration: Sendable {
     public var maxInflightPerClient = 5_000
     /// Finished verdicts kept for idempotent retries.
     public var completedCacheSize = 10_000
-    /// The packs workers may serve (`pack.<id>`), and that `screen` combines.
-    public var packs: [String]
+    /// The packs workers may serve (`pack.<id>`), and that `screen` combines: the active revision of each, in the
+    /// order `screen` combines them. A worker serves only the revision that is active for its pack
+    /// (``BrokerStateMachine/activate(_:now:)`` changes it at run time).
+    public var active: [ActivePack]
+    /// The ids of ``active``, in order.
+    public var packs: [String] { active.map(\.id) }
     /// Nesting depth, string length and list length a request body may have.
     public var jsonLimits = JSONLimits()
     /// How long the loop keeps polling without sleeping after its last message, in microseconds: 0 sleeps at
     /// once. Spinning saves a thread wake-up per message (tens of microseconds on a VM) at the price of CPU.
     public var idleSpinMicroseconds = 0
 
-    public init(packs: [String]) {
-        self.packs = packs
+    /// - Parameter active: the active revision of every pack the broker serves, in combination order.
+    public init(active: [ActivePack]) {
+        self.active = active
     }
+}
+
+/// The one revision of a pack that may judge requests: its id, version and digest (``RulePacks`` computes the
+/// digest over `pack.yaml`, the schema and the parameter overrides).
+public struct ActivePack: Sendable, Hashable, CustomStringConvertible {
+    public var id: String
+    public var version: String
+    public var digest: String
+
+    public init(id: String, version: String, digest: String) {
+        self.id = id
+        self.version = version
+        self.digest = digest
+    }
+
+    /// `gdpr 1.0.0 sha256:…`
+    public var description: String { "\(id) \(version) \(digest)" }
 }
 
 /// Low-cardinality counters: what was dropped or refused, and why.
@@ -43,6 +65,8 @@ public struct BrokerCounters: Sendable, Hashable {
     public var workerViolations = 0
     public var workersExpired = 0
     public var ticketsRedispatched = 0
+    /// READYs refused because the worker's pack revision is not the active one, or its key may not serve the pack.
+    public var workersRefused = 0
     public var published = 0
 
     public init() {}

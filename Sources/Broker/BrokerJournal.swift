@@ -18,8 +18,11 @@ public struct JournaledRequest: Sendable {
     public var matches: @Sendable ([UInt8]) -> Bool
     /// The combined result JSON exactly as it was answered, if the request was completed.
     public var result: [UInt8]?
+    /// Who submitted it (``BrokerStateMachine/anonymous`` without authentication).
+    public var principal: String
 
-    public init(requestID: String, service: String, body: [UInt8], matches: @escaping @Sendable ([UInt8]) -> Bool, result: [UInt8]?) {
+    public init(requestID: String, service: String, body: [UInt8], matches: @escaping @Sendable ([UInt8]) -> Bool, result: [UInt8]?, principal: String = BrokerStateMachine.anonymous) {
+        self.principal = principal
         self.requestID = requestID
         self.service = service
         self.body = body

@@ -1,4 +1,5 @@
 import RulesEngine
+import Security
 import Wire
 
 /// One loop pass's actions, held until its journal records are committed.
@@ -56,18 +57,28 @@ extension BrokerService {
     /// A request id the journal already knows (e.g. from before a restart): the stored answer, `conflict`, or —
     /// for one accepted but never finished — its re-evaluation, which the request then joins.
     /// - Returns: actions to perform first, and whether the message is fully handled.
-    func fromJournal(_ frames: [[UInt8]], _ client: PeerID, _ machine: inout BrokerStateMachine) -> ([BrokerStateMachine.Action], Bool) {
+    func fromJournal(_ frames: [[UInt8]], _ client: PeerID, _ principal: String, _ machine: inout BrokerStateMachine) -> ([BrokerStateMachine.Action], Bool) {
         guard let journal, case .request(let service, let requestID, _, _, let body)? = try? ClientMessage.decode(frames: frames) else {
             return ([], false)
         }
-        if service == .verdictGet { return ([.sendToClient(client, verdictGet(journal, requestID, body))], true) }
-        guard !machine.knows(requestID), let stored = try? journal.lookup(requestID.rawValue) else { return ([], false) }
-        guard stored.service == service.rawValue, stored.matches(body) else {
+        if service == .verdictGet { return ([.sendToClient(client, verdictGet(journal, requestID, body, principal: principal))], true) }
+        guard !machine.knows(requestID) else { return ([], false) }
+        let stored: JournaledRequest
+        do {
+            guard let found = try journal.lookup(requestID.rawValue) else { return ([], false) }
+            stored = found
+        } catch {
+            // Never "unknown": that would evaluate the request again beside its record.
+            log(BrokerEvent("journal-read-failed", ["request_id": requestID.rawValue, "error": "\(error)"]))
+            let refusal = machine.refuse(client, service, requestID, .internalError, "the journal cannot be read for request \(requestID); retry later")
+            return ([refusal], true)
+        }
+        guard stored.service == service.rawValue, stored.matches(body), stored.principal == principal else {
             let conflict = BrokerReply.error(service: service, requestID: requestID, code: .conflict, message: "request id \(requestID) was already used for a different request; use a new id")
             return ([.sendToClient(client, conflict.encode())], true)
         }
         guard let result = stored.result else {
-            return (machine.recover(requestID: requestID, service: service, body: body, now: Self.milliseconds()), false)
+            return (machine.recover(requestID: requestID, service: service, body: body, principal: principal, now: Self.milliseconds()), false)
         }
         return ([.sendToClient(client, BrokerReply.final(service: service, requestID: requestID, body: result).encode())], true)
     }
@@ -75,7 +86,9 @@ extension BrokerService {
 
 extension BrokerService {
     /// `verdict.get`: a client that lost its connection fetches a verdict later by request id.
-    func verdictGet(_ journal: any BrokerJournal, _ requestID: RequestID, _ body: [UInt8]) -> [[UInt8]] {
+    /// Only the principal that submitted a request, or an auditor, gets its verdict; anyone else is told exactly
+    /// what an id that does not exist gets.
+    func verdictGet(_ journal: any BrokerJournal, _ requestID: RequestID, _ body: [UInt8], principal: String) -> [[UInt8]] {
         func refusal(_ code: ErrorCode, _ message: String) -> [[UInt8]] {
             BrokerReply.error(service: .verdictGet, requestID: requestID, code: code, message: message).encode()
         }
@@ -83,11 +96,14 @@ extension BrokerService {
             return refusal(.schemaViolation, "the body must be {\"request_id\": \"<id>\"}")
         }
         do {
-            guard let stored = try journal.lookup(wanted) else { return refusal(.unknownRequest, "no request \(wanted) in the journal") }
+            let unknown = refusal(.unknownRequest, "no request \(wanted) in the journal")
+            guard let stored = try journal.lookup(wanted) else { return unknown }
+            guard stored.principal == principal || Principal(userID: principal)?.role == .auditor else { return unknown }
             guard let result = stored.result else { return refusal(.notFinished, "request \(wanted) has no verdict yet; ask again later") }
             return BrokerReply.final(service: .verdictGet, requestID: requestID, body: result).encode()
         } catch {
-            return refusal(.internalError, "the journal cannot be read: \(error)")
+            log(BrokerEvent("journal-read-failed", ["request_id": wanted, "error": "\(error)"]))
+            return refusal(.internalError, "the journal cannot be read for request \(wanted); retry later")
         }
     }
 }

@@ -1,5 +1,6 @@
 public import RulesEngine
 import Foundation
+public import Security
 import Synchronization
 import Wire
 public import ZeroMQ
@@ -8,6 +9,7 @@ public import ZeroMQ
 /// reports the one it got.
 public struct BrokerEndpoints: Sendable, Hashable {
     public var client: String
+    /// The TCP worker endpoint; empty: not opened (only ``extraWorker``, e.g. in-process workers).
     public var worker: String
     public var publish: String
     /// More endpoints the worker socket binds, e.g. `inproc://…` for workers that share the broker's context
@@ -19,6 +21,17 @@ public struct BrokerEndpoints: Sendable, Hashable {
         self.worker = worker
         self.publish = publish
         self.extraWorker = extraWorker
+    }
+}
+
+/// CURVE on the broker's TCP endpoints: its key pair, and the key directory its ZAP handler authorises from.
+public struct BrokerSecurity: Sendable {
+    public var serverKeys: ServerKeys
+    public var keyDirectory: String
+
+    public init(serverKeys: ServerKeys, keyDirectory: String) {
+        self.serverKeys = serverKeys
+        self.keyDirectory = keyDirectory
     }
 }
 
@@ -38,6 +51,9 @@ public final class BrokerService: Sendable {
     let schema: SchemaNode
     let journal: (any BrokerJournal)?
     let context: ZMQContext
+    let security: BrokerSecurity?
+    /// Where the broker's ``BrokerEvent``s go (the CLI prints them as log lines).
+    let log: @Sendable (BrokerEvent) -> Void
     /// Whether `run` terminates the context when it ends (it does unless the caller supplied the context).
     let ownsContext: Bool
     let commands: ZMQCommandQueue<Command>
@@ -47,14 +63,19 @@ public final class BrokerService: Sendable {
     /// - Parameters:
     ///   - journal: where accepted requests and verdicts are recorded before any reply or publish; `nil` runs
     ///     without a journal (idempotency then rests on the in-memory cache only).
+    ///   - security: CURVE with a ZAP handler on every TCP endpoint; `nil` uses the NULL mechanism (anyone who can
+    ///     reach an endpoint may use it: loopback only).
+    ///   - log: receives what the operator should know: workers joining, refused and dropped, peers refused.
     ///   - context: a context to share with in-process workers, which then connect to an `inproc://` endpoint
     ///     in ``BrokerEndpoints/extraWorker`` and skip TCP and libzmq's I/O threads. The caller terminates it, after
     ///     `run` returned and its workers stopped. `nil`: the broker makes and terminates its own.
     public init(
         configuration: BrokerConfiguration, endpoints: BrokerEndpoints, schema: SchemaNode, journal: (any BrokerJournal)? = nil,
-        context: ZMQContext? = nil
+        security: BrokerSecurity? = nil, log: @escaping @Sendable (BrokerEvent) -> Void = { _ in }, context: ZMQContext? = nil
     ) throws(ZMQError) {
         self.configuration = configuration
+        self.security = security
+        self.log = log
         self.endpoints = endpoints
         self.schema = schema
         self.journal = journal
@@ -66,6 +87,9 @@ public final class BrokerService: Sendable {
         }
         self.commands = try ZMQCommandQueue()
     }
+
+    /// Whether the TCP endpoints speak CURVE.
+    public var isSecure: Bool { security != nil }
 
     /// The counters as of the loop's last pass.
     public var counters: BrokerCounters { snapshot.withLock { $0 } }
@@ -103,6 +127,9 @@ public final class BrokerService: Sendable {
     /// Runs the loop on the calling thread until ``shutdown(graceMilliseconds:)``.
     /// - Parameter onListening: called once with the bound endpoints (ports resolved).
     public func run(onListening: (BrokerEndpoints) -> Void) throws(ZMQError) {
+        // The ZAP handler first: a CURVE socket in a context without one would accept every client key.
+        let zap = try security.map { security throws(ZMQError) in try ZAPHandler(context: context, keyDirectory: security.keyDirectory) }
+        defer { zap?.socket.close() }
         let clients = try context.socket(.router)
         let workers = try context.socket(.router)
         let publisher = try context.socket(.pub)
@@ -119,14 +146,25 @@ public final class BrokerService: Sendable {
             try socket.set(.sendHighWaterMark, to: 100_000)
             try socket.set(.receiveHighWaterMark, to: 100_000)
         }
-        try clients.set(.routerHandover, to: true)
+        // No handover: a peer that connects with a routing id in use gets nothing meant for the first one.
+        try clients.set(.routerHandover, to: false)
         try publisher.set(.linger, to: 500)
         try publisher.set(.sendHighWaterMark, to: 100_000)
-        try clients.bind(endpoints.client)
-        try workers.bind(endpoints.worker)
-        let boundWorker = (try? workers.lastEndpoint) ?? endpoints.worker  // before the extra ones
+        if let security {
+            for (socket, domain) in [(clients, ZAPPolicy.Domain.client), (workers, .worker), (publisher, .feed)] {
+                try socket.set(.zapDomain, to: domain.rawValue)
+                try socket.set(.curveServer, to: true)
+                try socket.set(.curveSecretKey, to: security.serverKeys.secretKey)
+            }
+        }
+        try bind(clients, endpoints.client, "client")
+        var boundWorker = ""
+        if !endpoints.worker.isEmpty {
+            try bind(workers, endpoints.worker, "worker")
+            boundWorker = (try? workers.lastEndpoint) ?? endpoints.worker  // before the extra ones
+        }
         for endpoint in endpoints.extraWorker { try workers.bind(endpoint) }
-        try publisher.bind(endpoints.publish)
+        try bind(publisher, endpoints.publish, "publish")
         onListening(
             BrokerEndpoints(
                 client: (try? clients.lastEndpoint) ?? endpoints.client, worker: boundWorker,
@@ -138,6 +176,7 @@ public final class BrokerService: Sendable {
         let clientToken = poller.add(clients, events: .readable)
         let workerToken = poller.add(workers, events: .readable)
         _ = poller.add(commands.wakeup)
+        let zapToken = zap.map { poller.add($0.socket, events: .readable) }
         var lastTick = Self.milliseconds()
         var stopAt: Int64?
         var sendFailures = 0
@@ -198,6 +237,7 @@ public final class BrokerService: Sendable {
         /// replayed) never overtakes the commit of an earlier one. What goes to workers leaves at once: a ticket
         /// acknowledges nothing, and a request whose record fails is abandoned, its tickets' answers ignored.
         func perform(_ proposed: [BrokerStateMachine.Action]) {
+            if !machine.events.isEmpty { for event in machine.drainEvents() { log(event) } }
             guard let committer else { return send(proposed) }
             let records = proposed.compactMap { action -> BrokerStateMachine.Record? in
                 if case .record(let record) = action { return record }
@@ -247,7 +287,7 @@ public final class BrokerService: Sendable {
             do {
                 for request in try journal.unfinished() {
                     guard let id = try? RequestID(request.requestID), let service = try? ServiceName(request.service) else { continue }
-                    perform(machine.recover(requestID: id, service: service, body: request.body, now: Self.milliseconds()))
+                    perform(machine.recover(requestID: id, service: service, body: request.body, principal: request.principal, now: Self.milliseconds()))
                 }
             } catch {
                 machine.journalUnavailable = "\(error)"
@@ -281,12 +321,19 @@ public final class BrokerService: Sendable {
                     checkBacklog()
                 }
             }
+            if let zap, let zapToken, result.isReadable(zapToken) {
+                for outcome in try zap.handle() {
+                    if case .deny(let reason) = outcome.decision {
+                        log(BrokerEvent("peer-refused", ["endpoint": outcome.domain, "address": outcome.address, "key": outcome.fingerprint, "reason": reason]))
+                    }
+                }
+            }
             var now = Self.milliseconds()
             // Workers first: a READY or an answer in this pass makes room before the requests of this pass.
             if result.isReadable(workerToken) {
                 for _ in 0..<2_000 {
-                    guard let frames = try workers.receiveMultipart(flags: .dontWait), let identity = frames.first else { break }
-                    perform(machine.workerMessage(from: PeerID(identity), frames: Array(frames.dropFirst()), now: now))
+                    guard let (frames, userID) = try workers.receiveMessage(flags: .dontWait), let identity = frames.first else { break }
+                    perform(machine.workerMessage(from: PeerID(identity), frames: Array(frames.dropFirst()), now: now, principal: userID))
                 }
             }
             if result.isReadable(clientToken) {
@@ -294,14 +341,15 @@ public final class BrokerService: Sendable {
                 // Bounded by count and by time, so workers' answers and heartbeats are never starved by a burst.
                 for _ in 0..<2_000 {
                     guard Self.milliseconds() - now < 50,
-                        let frames = try clients.receiveMultipart(flags: .dontWait), let identity = frames.first
+                        let (frames, userID) = try clients.receiveMessage(flags: .dontWait), let identity = frames.first
                     else { break }
                     let peer = PeerID(identity)
                     let message = Array(frames.dropFirst())
-                    let (earlier, handled) = fromJournal(message, peer, &machine)
+                    let principal = userID ?? BrokerStateMachine.anonymous
+                    let (earlier, handled) = fromJournal(message, peer, principal, &machine)
                     perform(earlier)
                     if handled { continue }
-                    perform(machine.clientMessage(from: peer, frames: message, now: now))
+                    perform(machine.clientMessage(from: peer, frames: message, now: now, principal: principal))
                 }
             }
             now = Self.milliseconds()
@@ -328,6 +376,16 @@ public final class BrokerService: Sendable {
                 snapshotCounters()
                 return
             }
+        }
+    }
+
+    /// Binds `endpoint`; an error names the endpoint and the setting that chose it.
+    private func bind(_ socket: ZMQSocket, _ endpoint: String, _ role: String) throws(ZMQError) {
+        do {
+            try socket.bind(endpoint)
+        } catch {
+            log(BrokerEvent("bind-failed", ["endpoint": endpoint, "socket": role, "setting": "broker.\(role)_endpoint (--\(role), AISCREEN_\(role.uppercased())_ENDPOINT)", "error": "\(error)"]))
+            throw error
         }
     }
 }

@@ -8,10 +8,12 @@ extension BrokerStateMachine {
     }
 
     /// Records one pack's outcome; sends PARTIALs to waiters that asked; finishes the request when complete.
-    mutating func record(_ requestID: RequestID, pack: String, _ outcome: PackOutcome) -> [Action] {
+    mutating func record(_ requestID: RequestID, pack: String, _ outcome: PackOutcome, judgedBy: String? = nil) -> [Action] {
         guard var open = pending[requestID], open.results[pack] == nil, open.failures[pack] == nil else { return [] }
         switch outcome {
-        case .success(let verdict): open.results[pack] = verdict
+        case .success(let verdict):
+            open.results[pack] = verdict
+            if let judgedBy { open.judges[pack] = judgedBy }
         case .failure(let code, let message): open.failures[pack] = (code, message)
         }
         pending[requestID] = open
@@ -68,7 +70,7 @@ extension BrokerStateMachine {
         let rendered = JSONWriter.bytes(result)
         let reply = BrokerReply.final(service: open.service, requestID: requestID, body: rendered).encode()
         remember(requestID, Completed(service: open.service, fingerprint: open.fingerprint, reply: reply))
-        let packs = result.packs.map { RecordedPack(id: $0.pack, version: $0.version, digest: $0.digest) }
+        let packs = result.packs.map { RecordedPack(id: $0.pack, version: $0.version, digest: $0.digest, judgedBy: open.judges[$0.pack]) }
         var actions: [Action] = [
             .record(.completed(requestID: requestID.rawValue, verdict: result.verdict.description, result: rendered, packs: packs))
         ]

@@ -3,7 +3,9 @@ import RulesEngine
 
 extension BrokerStateMachine {
     /// A message from a worker (frames after the routing identity).
-    public mutating func workerMessage(from id: PeerID, frames: [[UInt8]], now: Int64) -> [Action] {
+    /// - Parameter principal: the worker's authenticated principal (the ZAP User-Id of its CURVE key), nil for an
+    ///   in-process worker or a plaintext endpoint.
+    public mutating func workerMessage(from id: PeerID, frames: [[UInt8]], now: Int64, principal: String? = nil) -> [Action] {
         let message: WorkerMessage
         do {
             message = try WorkerMessage.decode(frames: frames)
@@ -22,7 +24,7 @@ extension BrokerStateMachine {
                 if case .disconnect = message { return [] }
                 return violation(id, "send READY first", now: now)
             }
-            return ready(id, service, metadata, now: now)
+            return ready(id, service, metadata, principal: principal, now: now)
         }
         workers[id]?.expiresAt = now + configuration.heartbeatMilliseconds * configuration.liveness
         switch message {
@@ -53,9 +55,13 @@ extension BrokerStateMachine {
             guard verdict.pack == worker.pack, verdict.version == worker.version, verdict.digest == worker.digest else {
                 return violation(id, "FINAL is for pack \(verdict.pack) \(verdict.version) \(verdict.digest), not the one it registered", now: now)
             }
+            guard let current = active[worker.pack], current.version == verdict.version, current.digest == verdict.digest else {
+                // Registered under a revision that is no longer active (the active set changed): not a verdict.
+                return refuseWorker(id, reason: inactiveReason(worker.pack, verdict.version, verdict.digest), now: now)
+            }
             tickets[ticketID] = nil
             var actions = release(id, ticketID, now: now)
-            if let requestID = ticket.request { actions += record(requestID, pack: ticket.pack, .success(verdict)) }
+            if let requestID = ticket.request { actions += record(requestID, pack: ticket.pack, .success(verdict), judgedBy: worker.principal) }
             return actions
         case .error(let ticketID, let code, let text):
             guard let worker = workers[id], worker.tickets.contains(ticketID), let ticket = tickets[ticketID] else {
@@ -68,9 +74,16 @@ extension BrokerStateMachine {
         }
     }
 
-    private mutating func ready(_ id: PeerID, _ service: ServiceName, _ metadata: [UInt8], now: Int64) -> [Action] {
-        guard let pack = service.packID, configuration.packs.contains(pack) else {
+    private mutating func ready(_ id: PeerID, _ service: ServiceName, _ metadata: [UInt8], principal: String?, now: Int64) -> [Action] {
+        guard let pack = service.packID, let current = active[pack] else {
             return violation(id, "this broker does not serve \(service)", now: now)
+        }
+        if let principal {
+            // A CURVE worker key is issued for one pack (keys/workers/<pack>/): it may serve that pack only.
+            let parts = principal.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0] == "worker", parts[1] == pack else {
+                return refuseWorker(id, reason: "the key \(principal) may not serve pack \(pack)", now: now)
+            }
         }
         guard let json = try? JSONParser().parse(metadata), case .string(let packID)? = json["id"],
             case .string(let version)? = json["version"], case .string(let digest)? = json["digest"]
@@ -78,6 +91,9 @@ extension BrokerStateMachine {
             return violation(id, "READY metadata must be {\"id\",\"version\",\"digest\"}", now: now)
         }
         guard packID == pack else { return violation(id, "READY metadata names pack \(packID), service is \(service)", now: now) }
+        guard version == current.version, digest == current.digest else {
+            return refuseWorker(id, reason: inactiveReason(pack, version, digest), now: now)
+        }
         var capacity = 1
         if let declared = json["capacity"] {
             guard case .int(let value) = declared, (1...Int64(WireProtocol.maxWorkerCapacity)).contains(value) else {
@@ -86,10 +102,47 @@ extension BrokerStateMachine {
             capacity = Int(value)
         }
         workers[id] = Worker(
-            id: id, pack: pack, version: version, digest: digest, capacity: capacity,
+            id: id, pack: pack, version: version, digest: digest, principal: principal, capacity: capacity,
             expiresAt: now + configuration.heartbeatMilliseconds * configuration.liveness, lastSentAt: now)
         idle[pack, default: []].append(id)
+        var fields = ["pack": pack, "version": version, "capacity": String(capacity)]
+        if let principal { fields["principal"] = principal }
+        events.append(BrokerEvent("worker-joined", fields))
         return dispatch(pack, now: now)
+    }
+
+    /// Why a worker's revision may not serve: names the active one.
+    func inactiveReason(_ pack: String, _ version: String, _ digest: String) -> String {
+        guard let current = active[pack] else { return "pack \(pack) is not served here" }
+        return "pack \(pack) \(version) \(digest) is not the active revision; the active one is \(current.version) \(current.digest)"
+    }
+
+    /// DISCONNECT a worker the broker will not let serve (wrong revision, wrong key), log and count it. Unlike
+    /// ``violation(_:_:now:)`` this is no protocol error: the worker may come back with the active revision.
+    /// - Parameter keepTickets: the worker is not at fault (its revision was replaced): its tickets go back to the
+    ///   queue without counting as lost and wait for a worker of the active revision until their deadline.
+    mutating func refuseWorker(_ id: PeerID, reason: String, now: Int64, keepTickets: Bool = false) -> [Action] {
+        counters.workersRefused += 1
+        var fields = ["reason": reason]
+        if let principal = workers[id]?.principal { fields["principal"] = principal }
+        let goodbye = Action.sendToWorker(id, BrokerToWorker.disconnect(reason: String(reason.prefix(512))).encode())
+        events.append(BrokerEvent("worker-refused", fields))
+        return [goodbye] + removeWorker(id, reason: "worker refused: \(reason)", now: now, keepTickets: keepTickets)
+    }
+
+    /// Makes `revision` the active one of its pack (it must be a pack this broker serves): from now on only
+    /// workers of that revision get tickets. Workers of another revision are told with a DISCONNECT naming the
+    /// active one; the tickets they held go back to the queue, whole, for a worker of the new revision.
+    /// - Returns: what to send, or nothing when the pack is unknown or the revision already active.
+    public mutating func activate(_ revision: ActivePack, now: Int64) -> [Action] {
+        guard let previous = active[revision.id], previous != revision else { return [] }
+        active[revision.id] = revision
+        events.append(BrokerEvent("pack-activated", ["pack": revision.id, "version": revision.version, "digest": revision.digest, "previous": "\(previous.version) \(previous.digest)"]))
+        var actions: [Action] = []
+        for (id, worker) in workers where worker.pack == revision.id && (worker.version != revision.version || worker.digest != revision.digest) {
+            actions += refuseWorker(id, reason: inactiveReason(worker.pack, worker.version, worker.digest), now: now, keepTickets: true)
+        }
+        return actions
     }
 
     /// Hands waiting tickets of `pack` to workers with room, one ticket at a time in turn: the worker that has
@@ -132,12 +185,13 @@ extension BrokerStateMachine {
     mutating func violation(_ id: PeerID, _ reason: String, now: Int64) -> [Action] {
         counters.workerViolations += 1
         let goodbye = Action.sendToWorker(id, BrokerToWorker.disconnect(reason: String(reason.prefix(512))).encode())
+        events.append(BrokerEvent("worker-violation", ["reason": String(reason.prefix(512))]))
         return [goodbye] + removeWorker(id, reason: "worker dropped: \(reason)", now: now)
     }
 
     /// Forgets a worker; each ticket it held goes to the head of the pack's queue, for another worker. The one it
     /// was evaluating (its oldest) counts as lost; a ticket lost a second time fails.
-    mutating func removeWorker(_ id: PeerID, reason: String, now: Int64) -> [Action] {
+    mutating func removeWorker(_ id: PeerID, reason: String, now: Int64, keepTickets: Bool = false) -> [Action] {
         guard let worker = workers.removeValue(forKey: id) else { return [] }
         idle[worker.pack]?.removeAll { $0 == id }
         var actions: [Action] = []
@@ -148,10 +202,10 @@ extension BrokerStateMachine {
             // A worker evaluates its tickets in the order it got them, so only the oldest was being evaluated when
             // it died (a poison request kills a worker while it is the oldest). The ones behind it were waiting in
             // the worker's socket: they go back without counting as lost.
-            if position > 0 { ticket.dispatches -= 1 }
+            if position > 0 || keepTickets { ticket.dispatches -= 1 }
             if ticket.request == nil {
                 tickets[ticketID] = nil
-            } else if ticket.dispatches < 2 && hasWorkers(worker.pack) {
+            } else if keepTickets || (ticket.dispatches < 2 && hasWorkers(worker.pack)) {
                 counters.ticketsRedispatched += 1
                 tickets[ticketID] = ticket
                 requeued.append(ticketID)
@@ -164,7 +218,7 @@ extension BrokerStateMachine {
         }
         // At the head of the queue, in the order the worker got them.
         for ticketID in requeued.reversed() { queues[worker.pack, default: Deque()].prepend(ticketID) }
-        if !hasWorkers(worker.pack) {
+        if !hasWorkers(worker.pack) && !keepTickets {
             // Nobody is left to serve the waiting tickets: fail them now rather than at their deadline.
             var waiting = queues[worker.pack] ?? Deque()
             queues[worker.pack] = Deque()

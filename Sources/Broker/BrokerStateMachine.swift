@@ -10,7 +10,8 @@ public struct PeerID: Hashable, Sendable, CustomStringConvertible {
         self.bytes = bytes
     }
 
-    public var description: String { bytes.map { String($0, radix: 16) }.joined() }
+    /// Lower-case hex, two digits a byte (so distinct ids never print alike).
+    public var description: String { bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
 }
 
 /// The broker's routing logic as a pure state machine (docs/PROTOCOL.md): it takes decoded-or-not frames and
@@ -39,6 +40,9 @@ public struct BrokerStateMachine: Sendable {
         public var id: String
         public var version: String
         public var digest: String
+        /// The principal of the worker that judged it (its key's name), nil for an in-process or unauthenticated
+        /// worker, or a pack that failed.
+        public var judgedBy: String? = nil
     }
 
     struct Worker {
@@ -46,6 +50,8 @@ public struct BrokerStateMachine: Sendable {
         var pack: String
         var version: String
         var digest: String
+        /// Its authenticated principal (ZAP User-Id), nil for an in-process or plaintext worker.
+        var principal: String?
         /// The most tickets it holds at once (READY metadata `capacity`, default 1).
         var capacity: Int
         var expiresAt: Int64
@@ -80,6 +86,8 @@ public struct BrokerStateMachine: Sendable {
         var packs: [String]
         var results: [String: RenderedPackVerdict] = [:]
         var failures: [String: (code: ErrorCode, message: String)] = [:]
+        /// The principal of the worker that judged each pack (authenticated workers only).
+        var judges: [String: String] = [:]
         var tickets: [TicketID] = []
         var department: String?
         var screeningDate: Day?
@@ -95,6 +103,8 @@ public struct BrokerStateMachine: Sendable {
 
     public let configuration: BrokerConfiguration
     let decoder: RequestDecoder
+    /// The revision of each pack that may judge requests; only its workers are registered.
+    public internal(set) var active: [String: ActivePack]
     var workers: [PeerID: Worker] = [:]
     /// Workers with room for another ticket, per pack, in the order they get the next ones.
     var idle: [String: [PeerID]] = [:]
@@ -113,6 +123,14 @@ public struct BrokerStateMachine: Sendable {
     /// catches up, so that answers waiting for their commit cannot pile up without bound.
     public var journalBehind: String?
     public internal(set) var counters = BrokerCounters()
+    /// What the operator should see in the log since the last ``drainEvents()`` (never a body or evidence).
+    public internal(set) var events: [BrokerEvent] = []
+
+    /// The events logged since the last call, oldest first.
+    public mutating func drainEvents() -> [BrokerEvent] {
+        defer { events.removeAll(keepingCapacity: true) }
+        return events
+    }
 
     /// - Parameters:
     ///   - configuration: limits, heartbeat, the packs.
@@ -120,6 +138,7 @@ public struct BrokerStateMachine: Sendable {
     public init(configuration: BrokerConfiguration, schema: SchemaNode) {
         self.configuration = configuration
         self.decoder = RequestDecoder(schema: schema, limits: configuration.jsonLimits)
+        self.active = Dictionary(configuration.active.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Requests waiting for a verdict.
@@ -142,8 +161,13 @@ public struct BrokerStateMachine: Sendable {
 
     // MARK: - Clients
 
+    /// The principal of every client when the client endpoint has no authentication.
+    public static let anonymous = "anonymous"
+
     /// A message from a client (frames after the routing identity).
-    public mutating func clientMessage(from client: PeerID, frames: [[UInt8]], now: Int64) -> [Action] {
+    /// - Parameter principal: who sent it: the ZAP User-Id of its CURVE key, or ``anonymous``. A request id
+    ///   belongs to the principal that used it first: the same id from another principal is a `conflict`.
+    public mutating func clientMessage(from client: PeerID, frames: [[UInt8]], now: Int64, principal: String = BrokerStateMachine.anonymous) -> [Action] {
         let size = frames.reduce(0) { $0 + $1.count }
         let message: ClientMessage
         do {
@@ -166,10 +190,12 @@ public struct BrokerStateMachine: Sendable {
             packs = [pack]
         } else if service == .mmiService {
             return [mmi(client, requestID, body)]
+        } else if service == .mmiPacks {
+            return [.sendToClient(client, BrokerReply.final(service: .mmiPacks, requestID: requestID, body: JSONWriter.bytes(packStatus())).encode())]
         } else {
             return [refuse(client, service, requestID, .unknownService, "this broker offers 'screen' and \(configuration.packs.map { "'pack.\($0)'" }.joined(separator: ", "))")]
         }
-        let fingerprint = Self.fingerprint(service, body)
+        let fingerprint = Self.fingerprint(service, body, principal: principal)
         if let done = completed[requestID] {
             guard done.service == service, done.fingerprint == fingerprint else {
                 return [refuse(client, service, requestID, .conflict, "request id \(requestID) was already used for a different request; use a new id")]
@@ -228,7 +254,7 @@ public struct BrokerStateMachine: Sendable {
         counters.requestsAccepted += 1
         inflightPerClient[client, default: 0] += 1
         var actions: [Action] = [
-            .record(.accepted(requestID: requestID.rawValue, service: service.rawValue, body: body, principal: client.description, department: open.department))
+            .record(.accepted(requestID: requestID.rawValue, service: service.rawValue, body: body, principal: principal, department: open.department))
         ]
         for pack in packs {
             guard hasWorkers(pack) else {
@@ -250,7 +276,7 @@ public struct BrokerStateMachine: Sendable {
 
     /// Re-dispatches a journaled request that has no verdict yet (after a restart). Nobody waits for it; its
     /// verdict is journaled and published, and a client that retries the id attaches to it.
-    public mutating func recover(requestID: RequestID, service: ServiceName, body: [UInt8], now: Int64) -> [Action] {
+    public mutating func recover(requestID: RequestID, service: ServiceName, body: [UInt8], principal: String, now: Int64) -> [Action] {
         guard pending[requestID] == nil, completed[requestID] == nil else { return [] }
         let packs: [String]
         if service == .screen {
@@ -261,7 +287,7 @@ public struct BrokerStateMachine: Sendable {
             return []
         }
         var open = Pending(
-            requestID: requestID, service: service, fingerprint: Self.fingerprint(service, body), waiters: [],
+            requestID: requestID, service: service, fingerprint: Self.fingerprint(service, body, principal: principal), waiters: [],
             deadlineAt: now + max(configuration.defaultDeadlineMilliseconds, 60_000), packs: packs)
         if let request = try? body.withUnsafeBufferPointer({ buffer throws(RequestValidationError) in try decoder.decode(bytes: buffer) }) {
             if case .string(let department)? = request.value(at: ["requester", "department"]) { open.department = department }
@@ -329,11 +355,38 @@ public struct BrokerStateMachine: Sendable {
         return .sendToClient(client, BrokerReply.final(service: .mmiService, requestID: requestID, body: JSONWriter.bytes(reply)).encode())
     }
 
+    /// `mmi.packs`: per pack its active revision and its registered workers by revision (and principal).
+    public func packStatus() -> JSONValue {
+        .object([("packs", .array(configuration.packs.compactMap { id -> JSONValue? in
+            guard let current = active[id] else { return nil }
+            var byRevision: [String: (version: String, digest: String, count: Int, principals: Set<String>)] = [:]
+            for worker in workers.values where worker.pack == id {
+                let key = worker.version + " " + worker.digest
+                var entry = byRevision[key] ?? (worker.version, worker.digest, 0, [])
+                entry.count += 1
+                if let principal = worker.principal { entry.principals.insert(principal) }
+                byRevision[key] = entry
+            }
+            let revisions = byRevision.values.sorted { ($0.version, $0.digest) < ($1.version, $1.digest) }.map { entry -> JSONValue in
+                .object([
+                    ("version", .string(entry.version)), ("digest", .string(entry.digest)), ("count", .int(Int64(entry.count))),
+                    ("principals", .array(entry.principals.sorted().map { .string($0) })),
+                ])
+            }
+            return .object([
+                ("id", .string(id)), ("version", .string(current.version)), ("digest", .string(current.digest)),
+                ("workers", .int(Int64(workerCount(pack: id)))), ("revisions", .array(revisions)),
+            ])
+        }))])
+    }
+
     func hasWorkers(_ pack: String) -> Bool { workers.values.contains { $0.pack == pack } }
 
-    static func fingerprint(_ service: ServiceName, _ body: [UInt8]) -> [UInt8] {
+    static func fingerprint(_ service: ServiceName, _ body: [UInt8], principal: String) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(data: service.bytes)
+        hasher.update(data: [0])
+        hasher.update(data: Array(principal.utf8))
         hasher.update(data: [0])
         hasher.update(data: body)
         return Array(hasher.finalize())

@@ -32,6 +32,13 @@ internal import Foundation
 ///   journal file may grow. When it is reached the broker refuses new requests (ERROR `internal`, "the journal is
 ///   full") instead of answering what it cannot record; `aiscreen journal prune` frees space, or restart with a
 ///   larger cap.
+/// - `security.keys` (`AISCREEN_KEYS`, `--keys`; default `keys`): the CURVE key directory (docs/PROTOCOL.md §10).
+///   With the broker's key pair in `keys/broker/` every TCP endpoint speaks CURVE and only the keys under
+///   `keys/clients|auditors|admins/`, `keys/workers/<pack>/` and `keys/subscribers/` may connect; without it the
+///   endpoints are plaintext: the client and feed endpoints must then be loopback and the TCP worker endpoint is
+///   not opened (unless `--insecure`).
+/// - `security.client_key`, `security.broker_key` (`--key`, `--broker-key`): the secret key file a client,
+///   subscriber or worker connects with, and the broker's public key file.
 public struct DeploymentConfig: Sendable {
     public var clientEndpoint = "tcp://127.0.0.1:5555"
     public var workerEndpoint = "tcp://127.0.0.1:5556"
@@ -55,6 +62,12 @@ public struct DeploymentConfig: Sendable {
     public var journalRetentionDays = 3650
     /// `journal.max_bytes`: a cap on the journal file's size; nil for none.
     public var journalMaxBytes: Int?
+    /// `security.keys`: the CURVE key directory.
+    public var keysDirectory = "keys"
+    /// `security.client_key`: the secret key a client, subscriber or worker of this host connects with.
+    public var clientKey: String?
+    /// `security.broker_key`: the broker's public key file, for connecting peers.
+    public var brokerKey: String?
 
     /// The smallest `journal.max_bytes`: 64 KiB (an empty journal takes about 52 KiB).
     public static let minimumJournalBytes = 65_536
@@ -86,13 +99,14 @@ public struct DeploymentConfig: Sendable {
         if let v = variable("AISCREEN_PUBLISH_ENDPOINT") { config.publishEndpoint = v }
         if let v = variable("AISCREEN_RULES") { config.rules = v }
         if let v = variable("AISCREEN_JOURNAL") { config.journalPath = v }
+        if let v = variable("AISCREEN_KEYS") { config.keysDirectory = v }
         return (config, diagnostics)
     }
 
     mutating func apply(yaml text: String, file: String) -> [RuleDiagnostic] {
         var source = YAMLSource(file: file, text: text)
         guard let root = source.root(),
-            let members = source.mapping(root, what: "the config", allowed: ["broker", "screening", "rules", "workers", "packs", "journal"])
+            let members = source.mapping(root, what: "the config", allowed: ["broker", "screening", "rules", "workers", "packs", "journal", "security"])
         else { return source.diagnostics }
         func int(
             _ node: JSONValue, _ key: Located<String>, _ minimum: Int, maximum: Int? = nil, into target: inout Int, _ source: inout YAMLSource
@@ -149,6 +163,15 @@ public struct DeploymentConfig: Sendable {
                         if bytes > 0 { journalMaxBytes = bytes }
                     default:
                         int(source.json(v), k, 1, into: &journalRetentionDays, &source)
+                    }
+                }
+            case "security":
+                for (k, v) in source.mapping(value, what: "security", allowed: ["keys", "client_key", "broker_key"]) ?? [] {
+                    let text = source.string(v, what: "security.\(k.value)")?.value
+                    switch k.value {
+                    case "keys": keysDirectory = text ?? keysDirectory
+                    case "client_key": clientKey = text
+                    default: brokerKey = text
                     }
                 }
             case "rules": rules = source.string(value, what: "rules")?.value ?? rules

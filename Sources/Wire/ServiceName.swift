@@ -49,6 +49,8 @@ public struct ServiceName: Hashable, Sendable, CustomStringConvertible {
     public static let screen = ServiceName(unchecked: "screen")
     /// `mmi.service`: asks whether a service has workers (optional for brokers).
     public static let mmiService = ServiceName(unchecked: "mmi.service")
+    /// `mmi.packs`: the active revision (version, digest) of every pack and its registered workers.
+    public static let mmiPacks = ServiceName(unchecked: "mmi.packs")
     /// `verdict.get`: the stored verdict of an earlier request, by id (body `{"request_id": "…"}`).
     public static let verdictGet = ServiceName(unchecked: "verdict.get")
 

@@ -1,4 +1,5 @@
 public import RulePacks
+public import Security
 public import Wire
 
 /// How a ``PackWorker`` reaches the broker and decides that the broker is gone.
@@ -35,6 +36,9 @@ public struct WorkerConfiguration: Hashable, Sendable {
     /// How long the DISCONNECT sent by ``PackWorker/stop()`` may wait to leave before the socket closes. Every
     /// other close uses `ZMQ_LINGER` 0.
     public var disconnectLinger: Duration
+    /// The worker's CURVE keys (its secret key file under `keys/workers/<pack>/` and the broker's public key),
+    /// for a broker whose worker endpoint speaks CURVE; nil connects in plaintext (in-process workers).
+    public var curve: ClientKeys?
 
     /// Creates a configuration; the defaults are those of docs/PROTOCOL.md.
     /// - Parameters:

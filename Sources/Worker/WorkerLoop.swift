@@ -1,4 +1,5 @@
 import Synchronization
+import Security
 import Wire
 import ZeroMQ
 
@@ -111,6 +112,7 @@ final class WorkerLoop {
         }
         do {
             let socket = try worker.context.socket(.dealer)
+            if let curve = worker.configuration.curve { try curve.apply(to: socket) }
             try socket.set(.linger, to: 0)
             try socket.set(.maxMessageSize, to: Int64(worker.configuration.maxMessageSize) * 2)
             try socket.connect(worker.configuration.endpoint)

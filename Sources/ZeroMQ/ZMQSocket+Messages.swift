@@ -45,6 +45,21 @@ extension ZMQSocket {
     /// - Throws: ``ZMQError/terminated`` after ``ZMQContext/shutdown()``, ``ZMQError/interrupted`` when a signal
     ///   interrupts a blocking wait, ``ZMQError/notSupported`` on a socket type that cannot receive.
     public func receiveMultipart(flags: ZMQMessageFlags = []) throws(ZMQError) -> [[UInt8]]? {
+        var unused: String?
+        return try receiveMultipart(flags: flags, userID: &unused, readUserID: false)
+    }
+
+    /// Like ``receiveMultipart(flags:)``, and also the message's `User-Id` property: the name a ZAP handler gave
+    /// the authenticated peer (RFC 27), nil when the connection has none (NULL mechanism without ZAP, `inproc`).
+    /// - Parameter flags: ``ZMQMessageFlags/dontWait`` to return at once.
+    /// - Returns: The frames and the peer's User-Id, or `nil` if no message was available.
+    public func receiveMessage(flags: ZMQMessageFlags = []) throws(ZMQError) -> (frames: [[UInt8]], userID: String?)? {
+        var userID: String?
+        guard let frames = try receiveMultipart(flags: flags, userID: &userID, readUserID: true) else { return nil }
+        return (frames, userID)
+    }
+
+    private func receiveMultipart(flags: ZMQMessageFlags, userID: inout String?, readUserID: Bool) throws(ZMQError) -> [[UInt8]]? {
         let handle = try open("zmq_msg_recv")
         // A heap zmq_msg_t: libzmq may keep small payloads inside it, so its address must not change.
         let message = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
@@ -68,6 +83,11 @@ extension ZMQSocket {
                 frames.append([])
             }
             if zmq_msg_more(message) == 0 {
+                // The last frame came from the peer itself (a ROUTER's first frame is made locally).
+                if readUserID, let property = zmq_msg_gets(message, "User-Id") {
+                    let text = String(cString: property)
+                    userID = text.isEmpty ? nil : text
+                }
                 return frames
             }
         }

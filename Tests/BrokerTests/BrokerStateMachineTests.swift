@@ -21,7 +21,7 @@ struct BrokerStateMachineTests {
     let otherClient = PeerID(Array("client-2".utf8))
 
     func machine(_ configure: (inout BrokerConfiguration) -> Void = { _ in }) -> BrokerStateMachine {
-        var configuration = BrokerConfiguration(packs: Self.packs)
+        var configuration = BrokerConfiguration(active: Self.packs.map { ActivePack(id: $0, version: "1.0.0", digest: "sha256:\($0)") })
         configure(&configuration)
         return BrokerStateMachine(configuration: configuration, schema: Self.schema)
     }

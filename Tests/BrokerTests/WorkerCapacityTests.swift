@@ -15,7 +15,7 @@ struct WorkerCapacityTests {
     }
 
     func singlePackMachine() -> BrokerStateMachine {
-        BrokerStateMachine(configuration: BrokerConfiguration(packs: ["gdpr"]), schema: Base.schema)
+        BrokerStateMachine(configuration: BrokerConfiguration(active: [ActivePack(id: "gdpr", version: "1.0.0", digest: "sha256:gdpr")]), schema: Base.schema)
     }
 
     func submit(_ m: inout BrokerStateMachine, _ count: Int, now: Int64 = 0) throws -> [(PeerID, TicketID)] {
