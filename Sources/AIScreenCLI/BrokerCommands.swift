@@ -100,7 +100,14 @@ struct BrokerOptions: ParsableArguments {
         var journal: (any BrokerJournal)?
         if let path = deployment.journalPath {
             do {
-                journal = JournalAdapter(journal: try Journal(path: path, options: JournalOptions(maximumBytes: deployment.journalMaxBytes)))
+                var options = JournalOptions(maximumBytes: deployment.journalMaxBytes)
+                options.exclusiveWriter = true
+                let opened = try Journal(path: path, options: options)
+                try opened.checkAtStart()
+                journal = JournalAdapter(journal: opened)
+            } catch where error.code == .corrupt || error.code == .busy || error.code == .incompatibleSchema {
+                Console.error("error: \(error.message)")
+                throw ExitCode.failure
             } catch {
                 Console.error("error: cannot open the journal '\(path)': \(error) — fix journal.path (or --journal) or make the file writable")
                 throw ExitCode.failure
@@ -109,6 +116,16 @@ struct BrokerOptions: ParsableArguments {
         let service = try BrokerService(
             configuration: configuration, endpoints: endpoints, schema: schema, journal: journal, security: security, log: logEvent, context: context)
         return (service, packs.filter { required.contains($0.id) })
+    }
+
+    /// After a clean stop: the chain's head goes to `<journal>.head`, which the next start checks.
+    static func recordJournalHead(_ broker: BrokerService) {
+        guard let adapter = broker.journalSeam as? JournalAdapter else { return }
+        do {
+            try adapter.journal.recordHead()
+        } catch {
+            Console.error("warning: \(error)")
+        }
     }
 }
 
@@ -165,6 +182,7 @@ struct BrokerCommand: AsyncParsableCommand {
                 ])
             }
         }
+        BrokerOptions.recordJournalHead(broker)
         printEvent([("event", .string("stopped")), ("counters", counterMembers(broker.counters))])
     }
 }

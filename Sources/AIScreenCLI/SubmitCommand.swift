@@ -70,8 +70,12 @@ struct Submit: AsyncParsableCommand {
     /// Added to the deadline before a request counts as unanswered.
     static let timeoutMargin = 2_000
 
+    @OptionGroup var keys: KeyOptions
+
     func run() async throws {
-        let endpoint = try connect ?? NetworkCommands.deployment(config: config).clientEndpoint
+        let deployment = try NetworkCommands.deployment(config: config)
+        let endpoint = connect ?? deployment.clientEndpoint
+        let curve = try keys.clientKeys(deployment)
         var failed = false
         var jobs: [SubmitSession.Job] = []
         var seen: [RequestID: String] = [:]
@@ -96,7 +100,8 @@ struct Submit: AsyncParsableCommand {
             service: try ServiceName(service),
             deadline: deadline,
             timeout: .milliseconds(timeout),
-            output: json ? .json : .explanation(lang)
+            output: json ? .json : .explanation(lang),
+            curve: curve
         )
         let allAnswered = try await NetworkCommands.onThread(name: "aiscreen.submit") { [jobs] in
             try session.run(jobs)

@@ -1,5 +1,6 @@
 import Foundation
 import RulesEngine
+import Security
 import Wire
 import ZeroMQ
 
@@ -36,6 +37,8 @@ struct SubmitSession: Sendable {
     var deadline: Deadline
     var timeout: Duration
     var output: Output
+    /// CURVE keys for a broker with security on; nil: plaintext.
+    var curve: ClientKeys? = nil
 
     /// Sends every job and waits for all answers.
     /// - Parameter jobs: The requests, with distinct request ids.
@@ -46,10 +49,25 @@ struct SubmitSession: Sendable {
         defer { context.terminate() }
         return try context.withSocket(.dealer) { socket in
             try socket.set(.linger, to: 0)
-            try socket.connect(endpoint)
-            var progress = Progress(jobs: jobs, output: output)
-            try exchange(jobs, on: socket, progress: &progress)
-            return progress.allAnswered
+            try curve?.apply(to: socket)
+            // Handshake failures, so that a refused key is not mistaken for a broker that is down.
+            let monitorEndpoint = "inproc://aiscreen.submit.monitor"
+            try socket.monitor(monitorEndpoint, events: [.handshakeFailedAuth, .handshakeFailedProtocol, .handshakeFailedNoDetail])
+            return try context.withSocket(.pair) { monitor in
+                try monitor.set(.linger, to: 0)
+                try monitor.connect(monitorEndpoint)
+                try socket.connect(endpoint)
+                var progress = Progress(jobs: jobs, output: output)
+                progress.handshakeProblem = {
+                    var problem: String?
+                    while let frames = try? monitor.receiveMultipart(flags: .dontWait), let event = ZMQMonitorEvent(frames: frames) {
+                        problem = Self.explain(event.kind, curve: curve != nil)
+                    }
+                    return problem
+                }
+                try exchange(jobs, on: socket, progress: &progress)
+                return progress.allAnswered
+            }
         }
     }
 
@@ -123,6 +141,16 @@ struct SubmitSession: Sendable {
         }
     }
 
+    /// What a failed handshake means for the user (docs/PROTOCOL.md §10).
+    static func explain(_ kind: ZMQMonitorEvents, curve: Bool) -> String {
+        if kind == .handshakeFailedAuth {
+            return "the broker refused this client's key: its public key is not under the broker's keys/clients/ (or was revoked); ask the broker's operator"
+        }
+        return curve
+            ? "the security handshake failed: check --broker-key (the broker's public key) and that the broker has CURVE on"
+            : "the security handshake failed: the broker speaks CURVE; connect with --key and --broker-key (or security.client_key)"
+    }
+
     /// Milliseconds to wait, rounded up, at least 0.
     private static func milliseconds(_ duration: Duration) -> Int {
         guard duration > .zero else { return 0 }
@@ -162,11 +190,16 @@ extension SubmitSession {
             }
         }
 
+        /// Reads the socket monitor: why the handshake failed, if it did.
+        var handshakeProblem: () -> String? = { nil }
+        private var knownProblem: String?
+
         mutating func timedOut(_ index: Int, after waited: Duration) {
             let job = jobs[index]
+            if let problem = handshakeProblem() { knownProblem = problem }
             Console.error(
                 "\(job.file): error: no answer from the broker for request \(job.requestID) within \(waited) "
-                    + "(sent twice with the same id)"
+                    + (knownProblem.map { "— \($0)" } ?? "(sent twice with the same id)")
             )
             allAnswered = false
             finish(index, printing: "")

@@ -86,6 +86,7 @@ struct Up: AsyncParsableCommand {
                 }
             }
         }
+        BrokerOptions.recordJournalHead(broker)
         printEvent([("event", .string("stopped")), ("counters", counterMembers(broker.counters))])
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RulePacks
 import RulesEngine
+import Security
 import ZeroMQ
 
 struct Watch: AsyncParsableCommand {
@@ -35,11 +36,15 @@ struct Watch: AsyncParsableCommand {
     @Option(name: .long, help: "Deployment config, for the endpoint (default: config/aiscreen.yaml if present).")
     var config: String?
 
+    @OptionGroup var keys: KeyOptions
+
     func run() async throws {
-        let endpoint = try connect ?? NetworkCommands.deployment(config: config).publishEndpoint
+        let deployment = try NetworkCommands.deployment(config: config)
+        let endpoint = connect ?? deployment.publishEndpoint
+        let curve = try keys.clientKeys(deployment)
         let wakeup = try ZMQWakeup()
         let signals = NetworkCommands.TerminationSignals { _ in wakeup.wake() }
-        let loop = WatchLoop(endpoint: endpoint, topic: topic, json: json, wakeup: wakeup)
+        let loop = WatchLoop(endpoint: endpoint, topic: topic, json: json, wakeup: wakeup, curve: curve)
         do {
             try await NetworkCommands.onThread(name: "aiscreen.watch") { try loop.run() }
         } catch {
@@ -56,6 +61,7 @@ struct WatchLoop: Sendable {
     var topic: String
     var json: Bool
     var wakeup: ZMQWakeup
+    var curve: ClientKeys?
 
     func run() throws {
         let context = try ZMQContext()
@@ -63,6 +69,7 @@ struct WatchLoop: Sendable {
         try context.withSocket(.sub) { socket in
             try socket.set(.linger, to: 0)
             try socket.subscribe(topic)
+            try curve?.apply(to: socket)
             try socket.connect(endpoint)
             var poller = ZMQPoller()
             let feed = poller.add(socket)

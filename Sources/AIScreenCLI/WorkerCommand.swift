@@ -50,9 +50,12 @@ struct WorkerCommand: AsyncParsableCommand {
         }
     }
 
+    @OptionGroup var keys: KeyOptions
+
     func run() async throws {
         let deployment = try NetworkCommands.deployment(config: config)
         var settings = WorkerConfiguration(deployment: deployment)
+        settings.curve = try keys.clientKeys(deployment)
         if let connect {
             settings.endpoint = connect
         }

@@ -88,6 +88,9 @@ public final class BrokerService: Sendable {
         self.commands = try ZMQCommandQueue()
     }
 
+    /// The journal the broker writes, if any.
+    public var journalSeam: (any BrokerJournal)? { journal }
+
     /// Whether the TCP endpoints speak CURVE.
     public var isSecure: Bool { security != nil }
 

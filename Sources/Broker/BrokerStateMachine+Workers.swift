@@ -82,7 +82,7 @@ extension BrokerStateMachine {
             // A CURVE worker key is issued for one pack (keys/workers/<pack>/): it may serve that pack only.
             let parts = principal.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0] == "worker", parts[1] == pack else {
-                return refuseWorker(id, reason: "the key \(principal) may not serve pack \(pack)", now: now)
+                return refuseWorker(id, reason: "the key \(principal) may not serve pack \(pack)", now: now, principal: principal)
             }
         }
         guard let json = try? JSONParser().parse(metadata), case .string(let packID)? = json["id"],
@@ -92,7 +92,7 @@ extension BrokerStateMachine {
         }
         guard packID == pack else { return violation(id, "READY metadata names pack \(packID), service is \(service)", now: now) }
         guard version == current.version, digest == current.digest else {
-            return refuseWorker(id, reason: inactiveReason(pack, version, digest), now: now)
+            return refuseWorker(id, reason: inactiveReason(pack, version, digest), now: now, principal: principal)
         }
         var capacity = 1
         if let declared = json["capacity"] {
@@ -121,10 +121,10 @@ extension BrokerStateMachine {
     /// ``violation(_:_:now:)`` this is no protocol error: the worker may come back with the active revision.
     /// - Parameter keepTickets: the worker is not at fault (its revision was replaced): its tickets go back to the
     ///   queue without counting as lost and wait for a worker of the active revision until their deadline.
-    mutating func refuseWorker(_ id: PeerID, reason: String, now: Int64, keepTickets: Bool = false) -> [Action] {
+    mutating func refuseWorker(_ id: PeerID, reason: String, now: Int64, principal: String? = nil, keepTickets: Bool = false) -> [Action] {
         counters.workersRefused += 1
         var fields = ["reason": reason]
-        if let principal = workers[id]?.principal { fields["principal"] = principal }
+        if let principal = principal ?? workers[id]?.principal { fields["principal"] = principal }
         let goodbye = Action.sendToWorker(id, BrokerToWorker.disconnect(reason: String(reason.prefix(512))).encode())
         events.append(BrokerEvent("worker-refused", fields))
         return [goodbye] + removeWorker(id, reason: "worker refused: \(reason)", now: now, keepTickets: keepTickets)

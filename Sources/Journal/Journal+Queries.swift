@@ -77,15 +77,21 @@ extension Journal {
 
     static func record(from row: Row, _ db: Database) throws -> JournalRecord {
         let accepted = try Entry(row: row)
+        // Re-hashed on every read: a record changed after it was written is never served.
+        try checkIntegrity(accepted, db)
         let request = try accepted.acceptedRequest()
         guard let completedSequence: Int64 = try row.decode(forColumn: "c_seq") else {
             return JournalRecord(sequence: accepted.sequence, request: request, completion: nil)
         }
-        var completed = Entry(sequence: completedSequence, kind: .completed, at: try row.decode(forColumn: "c_at"))
-        completed.requestID = request.requestID
-        completed.verdict = try row.decode(forColumn: "c_verdict")
-        completed.result = try row.decode(forColumn: "c_result")
+        guard let completedRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM entry WHERE seq = ?"), arguments: [completedSequence]) else {
+            throw JournalError(.corrupt, "entry \(completedSequence) vanished while it was read")
+        }
+        var completed = try Entry(row: completedRow)
         completed.packs = try packs(of: completedSequence, db)
+        try checkIntegrity(completed, db)
+        guard completed.requestID == request.requestID else {
+            throw JournalError(.corrupt, "entry \(completedSequence) completes request \(completed.requestID ?? "?"), not \(request.requestID)")
+        }
         return JournalRecord(
             sequence: accepted.sequence, request: request, completion: try completed.completedScreening())
     }

@@ -27,14 +27,17 @@ struct ChainVerifier {
         entryCount: 0, firstSequence: nil, headSequence: nil, headHash: nil, prunedThrough: nil, firstBroken: nil)
 
     /// Checks the entries up to `last` (all when nil; the end-of-chain truncation check only then).
-    mutating func run(_ db: Database, through last: Int64? = nil) throws -> JournalVerification {
+    /// - Parameter start: check only entries from this sequence number on, chained to the stored hash of the
+    ///   entry before it (the start-up check of the chain's tail); nil checks from the first.
+    mutating func run(_ db: Database, through last: Int64? = nil, from start: Int64? = nil) throws -> JournalVerification {
         let highest = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'entry'") ?? 0
         let bound = last ?? Int64.max
+        let lower = start ?? 0
         let entries = try Row.fetchCursor(
-            db, sql: "SELECT * FROM entry WHERE seq <= ? ORDER BY seq", arguments: [bound])
+            db, sql: "SELECT * FROM entry WHERE seq <= ? AND seq >= ? ORDER BY seq", arguments: [bound, lower])
         var packs = PackRows(
             try Row.fetchCursor(
-                db, sql: "SELECT * FROM entry_pack WHERE seq <= ? ORDER BY seq, pack_id", arguments: [bound]))
+                db, sql: "SELECT * FROM entry_pack WHERE seq <= ? AND seq >= ? ORDER BY seq, pack_id", arguments: [bound, lower]))
         var previous: [UInt8] = Entry.genesis
         while let row = try entries.next() {
             let sequence: Int64 = try row.decode(forColumn: "seq")
@@ -46,8 +49,14 @@ struct ChainVerifier {
                 }
             } else {
                 result.firstSequence = sequence
-                guard let anchor = try anchor(before: sequence, db) else { return result }
-                previous = anchor
+                if start != nil, let before = try String.fetchOne(db, sql: "SELECT hash FROM entry WHERE seq = ?", arguments: [sequence - 1]),
+                    let anchor = bytes(fromHex: before)
+                {
+                    previous = anchor
+                } else {
+                    guard let anchor = try anchor(before: sequence, db) else { return result }
+                    previous = anchor
+                }
             }
             var entry: Entry
             do {

@@ -45,6 +45,8 @@ public final class Journal: Sendable {
     /// The options it was opened with.
     public let options: JournalOptions
     let pool: DatabasePool
+    /// Held while this journal is open with ``JournalOptions/exclusiveWriter``.
+    let lock: JournalLock?
 
     /// Opens (creating it and its schema when missing, unless `options.readOnly`) the journal at `path`.
     /// - Parameters:
@@ -66,6 +68,15 @@ public final class Journal: Sendable {
                     .readOnly, "cannot open the journal \(path): \(file) is read-only for this user; make it writable, or open the journal read-only")
             }
         }
+        // A file at the configured path that is empty is not a new journal: it may be a truncated one.
+        var status = stat()
+        let existed = stat(path, &status) == 0
+        if existed && status.st_size == 0 {
+            throw JournalError(
+                .incompatibleSchema,
+                "\(path) exists but is empty, so it is not an aiscreen journal (it may have been truncated); restore it from a backup, or remove it to start a new journal")
+        }
+        lock = options.exclusiveWriter && !options.readOnly ? try JournalLock(journal: path) : nil
         var configuration = Configuration()
         configuration.readonly = options.readOnly
         configuration.label = "aiscreen.journal"
@@ -91,7 +102,7 @@ public final class Journal: Sendable {
             if options.readOnly {
                 try pool.read { db in try JournalSchema.check(db, path: path, requireComplete: true) }
             } else {
-                try JournalSchema.prepare(pool, path: path)
+                try JournalSchema.prepare(pool, path: path, existed: existed)
             }
         }
     }

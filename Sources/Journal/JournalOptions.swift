@@ -26,6 +26,9 @@ public struct JournalOptions: Hashable, Sendable {
     /// MiB between checkpoints) is not counted. A cap below the file's current size keeps it at that size.
     /// Space freed by ``Journal/prune(olderThan:now:)`` is reused.
     public var maximumBytes: Int?
+    /// Take an exclusive lock on `<path>.lock` (the broker does): a second writer that asks for one fails at once,
+    /// naming the process that holds it. `aiscreen journal prune` does not ask, so it runs beside the broker.
+    public var exclusiveWriter = false
 
     /// Defaults: read-write, 5 s busy timeout, 3650 days' retention, no size cap.
     public init(readOnly: Bool = false, busyTimeout: Duration = .seconds(5), retentionDays: Int = 3650, maximumBytes: Int? = nil) {

@@ -82,18 +82,19 @@ enum JournalSchema {
     }
 
     /// Creates or upgrades the schema. Refuses a file that belongs to something else or to a newer aiscreen.
-    static func prepare(_ writer: any DatabaseWriter, path: String) throws {
-        try writer.read { db in try check(db, path: path, requireComplete: false) }
+    /// - Parameter existed: the file was there before it was opened: then it must already be a journal.
+    static func prepare(_ writer: any DatabaseWriter, path: String, existed: Bool = false) throws {
+        try writer.read { db in try check(db, path: path, requireComplete: false, allowEmpty: !existed) }
         try migrator.migrate(writer)
     }
 
     /// Throws ``JournalError/Code/incompatibleSchema`` unless `db` is an aiscreen journal this build understands
     /// (or, with `requireComplete` false, an empty database about to become one).
-    static func check(_ db: Database, path: String, requireComplete: Bool) throws {
+    static func check(_ db: Database, path: String, requireComplete: Bool, allowEmpty: Bool = true) throws {
         let application = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
         let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
         let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-        if application == 0 && tables == 0 && !requireComplete { return }
+        if application == 0 && tables == 0 && !requireComplete && allowEmpty { return }
         guard application == applicationID else {
             throw JournalError(.incompatibleSchema, "\(path) is not an aiscreen journal")
         }

@@ -93,10 +93,15 @@ final class Child: @unchecked Sendable {
 
     /// Like ``line(within:where:)``, but nil on timeout.
     func firstLine(within seconds: Double, where predicate: (String) -> Bool) throws -> String? {
-        let end = Date().addingTimeInterval(seconds)
+        var end = Date().addingTimeInterval(seconds)
+        var exited = false
         while Date() < end {
             if let found = lock.withLock({ lines.first(where: predicate) }) { return found }
-            guard process.isRunning else { break }
+            if !exited && !process.isRunning {
+                // What it printed last may still be in the pipe: give the reader a moment.
+                exited = true
+                end = min(end, Date().addingTimeInterval(1))
+            }
             Thread.sleep(forTimeInterval: 0.02)
         }
         return lock.withLock { lines.first(where: predicate) }
@@ -160,7 +165,7 @@ final class Cluster {
           default_deadline_ms: 10000
         \(extraConfig)
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
-        broker = try Child(["broker", "--config", configPath, "--client", "tcp://127.0.0.1:*", "--worker", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*"])
+        broker = try Child(["broker", "--insecure", "--config", configPath, "--client", "tcp://127.0.0.1:*", "--worker", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*"])
         let listening = try broker.line { $0.contains("\"listening\"") }
         let json = try JSONParser().parse(listening)
         guard case .string(let c)? = json["client"], case .string(let w)? = json["worker"], case .string(let p)? = json["publish"] else {
@@ -212,8 +217,10 @@ final class Cluster {
     func restartBroker(arguments: [String] = []) throws -> Child {
         broker.kill(SIGKILL)
         _ = broker.exitStatus()
-        broker = try Child(["broker", "--config", configPath, "--client", client, "--worker", worker, "--publish", publish] + arguments)
-        _ = try broker.line { $0.contains("\"listening\"") }
+        broker = try Child(["broker", "--insecure", "--config", configPath, "--client", client, "--worker", worker, "--publish", publish] + arguments, captureStandardError: true)
+        guard (try? broker.line { $0.contains("\"listening\"") }) != nil else {
+            throw HarnessError(description: "the restarted broker did not listen: \(broker.errorOutput.joined(separator: "\n"))")
+        }
         return broker
     }
 

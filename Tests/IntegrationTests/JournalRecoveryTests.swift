@@ -35,7 +35,7 @@ struct JournalRecoveryTests {
         cluster.broker.kill(SIGKILL)
         _ = cluster.broker.exitStatus()
         // Restart on the same endpoints and journal; the workers re-register by themselves.
-        let restarted = try Child(["broker", "--config", cluster.configPath, "--client", cluster.client, "--worker", cluster.worker, "--publish", cluster.publish])
+        let restarted = try Child(["broker", "--insecure", "--config", cluster.configPath, "--client", cluster.client, "--worker", cluster.worker, "--publish", cluster.publish])
         _ = try restarted.line { $0.contains("\"listening\"") }
         for pack in ["ai-act", "gdpr", "workplace"] { try cluster.waitForWorkers(pack, count: 1) }
         // Every client retries every id with the same body.

@@ -64,7 +64,7 @@ struct PythonClientAndRestartTests {
         // Restart on the very same endpoints.
         cluster.broker.kill(SIGKILL)
         _ = cluster.broker.exitStatus()
-        let restarted = try Child(["broker", "--config", cluster.configPath, "--client", cluster.client, "--worker", cluster.worker, "--publish", cluster.publish])
+        let restarted = try Child(["broker", "--insecure", "--config", cluster.configPath, "--client", cluster.client, "--worker", cluster.worker, "--publish", cluster.publish])
         _ = try restarted.line { $0.contains("\"listening\"") }
         try cluster.waitForWorkers("gdpr", count: 2, within: 30)
         let requester = Requester(socket: try cluster.dealer())

@@ -43,7 +43,7 @@ struct UnwritableJournalTests {
         }
 
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: journal)
-        let broker = ["broker", "--config", cluster.configPath, "--client", "tcp://127.0.0.1:*", "--worker", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*"]
+        let broker = ["broker", "--insecure", "--config", cluster.configPath, "--client", "tcp://127.0.0.1:*", "--worker", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*"]
         let readOnly =
             geteuid() == 0
             ? try Child(["--reuid=65534", "--regid=65534", "--clear-groups", Repo.binary] + broker, executable: "setpriv", captureStandardError: true)
