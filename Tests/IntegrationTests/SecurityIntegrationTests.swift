@@ -210,4 +210,89 @@ struct SecurityIntegrationTests {
         #expect(result.status != 0)
         #expect(result.err.contains("--insecure"), "\(result.err)")
     }
+
+    // MARK: - A journal that checks what it serves
+
+    /// A cluster with a journal that has screened the keystroke logger as `AAK-SCR-2026-017`, then stopped cleanly.
+    static func screenedJournal() throws -> (Cluster, String) {
+        let journal = NSTemporaryDirectory() + "aiscreen-trust-\(UUID().uuidString).sqlite"
+        let cluster = try Cluster(extraConfig: "journal:\n  path: \(journal)\n")
+        let requester = Requester(socket: try cluster.dealer())
+        defer { requester.socket.close() }
+        try requester.send("AAK-SCR-2026-017", body: try exampleBody(keystrokeLogger, id: "AAK-SCR-2026-017"))
+        #expect(try requester.collect(["AAK-SCR-2026-017"])["AAK-SCR-2026-017"]?.first?.finalJSON?["verdict"] == .string("rejected"))
+        _ = try cluster.broker.stopBroker()
+        return (cluster, journal)
+    }
+
+    static func removeJournal(_ path: String) {
+        for suffix in ["", "-wal", "-shm", ".lock", ".head"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// Starts a broker on the cluster's config and journal; returns its exit status (nil: it is running) and stderr.
+    static func startBroker(_ cluster: Cluster) throws -> (Child, Int32?) {
+        let broker = try Child(["broker", "--insecure", "--config", cluster.configPath, "--client", "tcp://127.0.0.1:*", "--worker", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*"], captureStandardError: true)
+        let listening = try broker.firstLine(within: 20) { $0.contains("\"listening\"") }
+        return (broker, listening == nil ? broker.exitStatus(within: 5) : nil)
+    }
+
+    @Test func aResultEditedWhileTheBrokerWasStoppedIsNeitherServedNorTrusted() throws {
+        let (cluster, journal) = try Self.screenedJournal()
+        defer { Self.removeJournal(journal) }
+        let edit = "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE entry SET result=CAST(replace(CAST(result AS TEXT),'rejected','approved') AS BLOB), verdict='approved' WHERE kind='completed'\"); c.commit()"
+        #expect(try runCommand(["-c", edit, journal], executable: "python3").status == 0)
+        let (broker, status) = try Self.startBroker(cluster)
+        #expect(status != nil && status != 0, "the broker started on a tampered journal")
+        let log = broker.errorOutput.joined(separator: "\n")
+        #expect(log.contains("damaged at entry 2") && log.contains("aiscreen journal verify"), "\(log)")
+        // Offline, the record is not served either.
+        let verdict = try runCommand(["verdict", "AAK-SCR-2026-017", "--journal", journal])
+        #expect(verdict.status != 0)
+        #expect(!verdict.out.contains("approved"))
+        #expect(verdict.err.contains("changed after it was written"), "\(verdict.err)")
+    }
+
+    @Test func randomBytesInAPageStopTheBrokerInsteadOfBeingAnswered() throws {
+        let (cluster, journal) = try Self.screenedJournal()
+        defer { Self.removeJournal(journal) }
+        // Fold the log into the file, then overwrite the bytes that hold the stored result.
+        let damage = """
+            import sqlite3,sys,random
+            path=sys.argv[1]
+            c=sqlite3.connect(path); c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.close()
+            data=bytearray(open(path,'rb').read())
+            at=data.find(b'"verdict":"rejected"')
+            assert at > 0
+            random.seed(7)
+            for i in range(at-2000, at+2000): data[i]=random.randrange(256)
+            open(path,'wb').write(bytes(data))
+            """
+        let result = try runCommand(["-c", damage, journal], executable: "python3")
+        #expect(result.status == 0, "\(result.err)")
+        let (broker, status) = try Self.startBroker(cluster)
+        #expect(status != nil && status != 0, "the broker started on a damaged journal")
+        let log = broker.errorOutput.joined(separator: "\n")
+        #expect(log.contains(journal), "\(log)")
+    }
+
+    @Test func anEmptiedJournalIsNotSilentlyReplaced() throws {
+        let (cluster, journal) = try Self.screenedJournal()
+        defer { Self.removeJournal(journal) }
+        #expect(truncate(journal, 0) == 0)
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: journal + suffix) }
+        let (broker, status) = try Self.startBroker(cluster)
+        #expect(status != nil && status != 0, "the broker started on an emptied journal")
+        #expect(broker.errorOutput.joined().contains("exists but is empty"), "\(broker.errorOutput)")
+        #expect((try FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int) == 0)
+    }
+
+    @Test func aSecondBrokerOnTheSameJournalFailsAtOnceNamingTheFirst() throws {
+        let journal = NSTemporaryDirectory() + "aiscreen-two-\(UUID().uuidString).sqlite"
+        defer { Self.removeJournal(journal) }
+        let cluster = try Cluster(workers: [:], extraConfig: "journal:\n  path: \(journal)\n")
+        let (second, status) = try Self.startBroker(cluster)
+        #expect(status != nil && status != 0)
+        let log = second.errorOutput.joined()
+        #expect(log.contains("already open for writing by another broker (process \(cluster.broker.process.processIdentifier)"), "\(log)")
+    }
 }
