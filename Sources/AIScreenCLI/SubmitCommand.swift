@@ -65,8 +65,6 @@ struct Submit: AsyncParsableCommand {
         }
     }
 
-    /// The broker's default deadline, assumed when none is given (docs/PROTOCOL.md §4.5).
-    static let assumedBrokerDeadline = 30_000
     /// Added to the deadline before a request counts as unanswered.
     static let timeoutMargin = 2_000
 
@@ -94,7 +92,7 @@ struct Submit: AsyncParsableCommand {
         }
         guard !jobs.isEmpty else { throw ExitCode.failure }
         let deadline = Deadline(milliseconds: deadlineMs ?? 0)
-        let timeout = timeoutMs ?? (deadlineMs.map { Int($0) } ?? Self.assumedBrokerDeadline) + Self.timeoutMargin
+        let timeout = timeoutMs ?? (deadlineMs.map { Int($0) } ?? deployment.defaultDeadlineMilliseconds) + Self.timeoutMargin
         let session = SubmitSession(
             endpoint: endpoint,
             service: try ServiceName(service),

@@ -21,15 +21,15 @@ func runCommand(_ arguments: [String], executable: String? = nil, within seconds
     process.standardError = err
     try process.run()
     let errors = ErrorCollector(err.fileHandleForReading)
-    let data = out.fileHandleForReading.readDataToEndOfFile()
+    let output = ErrorCollector(out.fileHandleForReading)
     let end = Date().addingTimeInterval(seconds)
     while process.isRunning && Date() < end { Thread.sleep(forTimeInterval: 0.02) }
-    if process.isRunning { process.terminate() }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self), errors.text)
+    return (process.terminationStatus, output.text, errors.text)
 }
 
-/// Reads a pipe to its end on a thread of its own.
+/// Reads a pipe to its end on a thread of its own (so a child that never exits cannot block the test).
 final class ErrorCollector: @unchecked Sendable {
     // @unchecked: `data` is written by the reading thread before `done` is signalled, and read only after.
     private var data = Data()

@@ -27,6 +27,29 @@ REQUEST, PARTIAL, FINAL, ERROR = b"\x01", b"\x02", b"\x03", b"\x04"
 ATTEMPTS = 2  # the first send and one retry
 
 
+
+def read_key(path):
+    """The Z85 key line of an aiscreen key file (comment lines start with '#'; PROTOCOL.md §10.3)."""
+    with open(path) as handle:
+        lines = [line.strip() for line in handle.read().splitlines() if line.strip() and not line.startswith("#")]
+    if len(lines) != 1 or len(lines[0]) != 40:
+        raise ValueError(f"{path}: not an aiscreen key file (one 40-character Z85 line)")
+    return lines[0].encode("ascii")
+
+
+def use_curve(socket, key, broker_key):
+    """Makes the socket a CURVE client of the broker (PROTOCOL.md §10)."""
+    if key is None:
+        return
+    if not zmq.has("curve"):
+        raise SystemExit("error: this libzmq has no CURVE support")
+    if broker_key is None:
+        raise SystemExit("error: --key needs --broker-key (the broker's broker.key)")
+    secret = read_key(key)
+    socket.curve_secretkey = secret
+    socket.curve_publickey = zmq.curve_public(secret)
+    socket.curve_serverkey = read_key(broker_key)
+
 def request_frames(service, request_id, deadline_ms, body):
     """A REQUEST as a DEALER sends it (PROTOCOL.md §4.2)."""
     return [
@@ -93,8 +116,10 @@ def main():
                         help="seconds to wait before retrying once (default: deadline, or 30 s, + 2 s)")
     parser.add_argument("--id-from-request", action="store_true", help="use each file's request_id")
     parser.add_argument("--json", action="store_true", help="print each FINAL body as one JSON line")
+    parser.add_argument("--key", help="secret key file (NAME.key_secret) for a broker with CURVE")
+    parser.add_argument("--broker-key", help="the broker's public key file (broker.key)")
     args = parser.parse_args()
-    timeout = args.timeout or ((args.deadline_ms or 30_000) + 2_000) / 1000
+    timeout = args.timeout or ((args.deadline_ms or 10_000) + 2_000) / 1000
 
     failed = False
     pending = {}  # request id -> [path, frames, attempts, give-up time]
@@ -114,9 +139,18 @@ def main():
     context = zmq.Context()
     socket = context.socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
+    use_curve(socket, args.key, args.broker_key)
     socket.connect(args.endpoint)
+    def send(frames):
+        # Never block: with no completed connection (a broker that is down, or a refused CURVE key) a DEALER's
+        # send would wait forever; an unsent request is simply retried, or counted unanswered.
+        try:
+            socket.send_multipart(frames, flags=zmq.NOBLOCK)
+        except zmq.Again:
+            pass
+
     for entry in pending.values():  # pipelined: everything goes out before any reply is read
-        socket.send_multipart(entry[1])
+        send(entry[1])
         entry[3] = time.monotonic() + timeout
 
     poller = zmq.Poller()
@@ -153,7 +187,7 @@ def main():
                 if entry[2] < ATTEMPTS:  # retry with the same id and body: never a second evaluation
                     entry[2] += 1
                     entry[3] = now + timeout
-                    socket.send_multipart(entry[1])
+                    send(entry[1])
                 else:
                     del pending[request_id]
                     print(f"{entry[0]}: error: no answer for request {request_id} (sent {ATTEMPTS} times)",

@@ -48,6 +48,29 @@ class GapTracker:
         return notes
 
 
+
+def read_key(path):
+    """The Z85 key line of an aiscreen key file (comment lines start with '#'; PROTOCOL.md §10.3)."""
+    with open(path) as handle:
+        lines = [line.strip() for line in handle.read().splitlines() if line.strip() and not line.startswith("#")]
+    if len(lines) != 1 or len(lines[0]) != 40:
+        raise ValueError(f"{path}: not an aiscreen key file (one 40-character Z85 line)")
+    return lines[0].encode("ascii")
+
+
+def use_curve(socket, key, broker_key):
+    """Makes the socket a CURVE client of the broker (PROTOCOL.md §10)."""
+    if key is None:
+        return
+    if not zmq.has("curve"):
+        raise SystemExit("error: this libzmq has no CURVE support")
+    if broker_key is None:
+        raise SystemExit("error: --key needs --broker-key (the broker's broker.key)")
+    secret = read_key(key)
+    socket.curve_secretkey = secret
+    socket.curve_publickey = zmq.curve_public(secret)
+    socket.curve_serverkey = read_key(broker_key)
+
 def main():
     parser = argparse.ArgumentParser(description="Print the verdicts an aiscreen broker publishes.")
     parser.add_argument("--endpoint", default="tcp://127.0.0.1:5557", help="the broker's verdict feed")
@@ -56,12 +79,15 @@ def main():
     parser.add_argument("--count", type=int, default=None, help="exit after this many verdicts")
     parser.add_argument("--timeout", type=float, default=None, help="give up after this many seconds")
     parser.add_argument("--json", action="store_true", help="print each body as one JSON line")
+    parser.add_argument("--key", help="secret key file (NAME.key_secret) for a broker with CURVE")
+    parser.add_argument("--broker-key", help="the broker's public key file (broker.key)")
     args = parser.parse_args()
 
     context = zmq.Context()
     socket = context.socket(zmq.SUB)
     socket.setsockopt(zmq.LINGER, 0)
     socket.setsockopt(zmq.SUBSCRIBE, args.topic.encode("utf-8"))
+    use_curve(socket, args.key, args.broker_key)
     socket.connect(args.endpoint)
     poller = zmq.Poller()
     poller.register(socket, zmq.POLLIN)
