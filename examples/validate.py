@@ -14,6 +14,9 @@ Checks:
   3. Every file in examples/minimal/ is valid; these omit optional fields and whole sections,
      so the engine's defaults apply.
   4. Every file in examples/invalid/ is rejected (not JSON, or a schema error).
+  5. config/schema/ai-tool-request.v1.1.json passes check 1, every file above is valid (or, for
+     examples/invalid/, rejected) under it too, since v1.1 is backward compatible, and every file in
+     examples/v1.1/ (requests that use the v1.1 fields) is valid under it.
 
 Needs: the Python package jsonschema (4.x).
 """
@@ -33,6 +36,7 @@ SCHEMA_V11_PATH = ROOT / "config" / "schema" / "ai-tool-request.v1.1.json"
 REQUESTS_DIR = ROOT / "examples" / "requests"
 INVALID_DIR = ROOT / "examples" / "invalid"
 MINIMAL_DIR = ROOT / "examples" / "minimal"
+V11_DIR = ROOT / "examples" / "v1.1"  # requests using v1.1 fields: validated against v1.1 only
 
 SUBSET = {
     "$schema", "$id", "title", "description", "type", "properties", "required",
@@ -236,6 +240,14 @@ def check(schema_path, argv, require_complete):
         failures += bool(problems)
 
     for path in sorted(MINIMAL_DIR.glob("*.json")):
+        problems = validate_request(path, validator, schema, require_complete=False)
+        rel = path.relative_to(ROOT)
+        print(("ok      " if not problems else "FAIL    ") + str(rel))
+        for p in problems:
+            print(f"        {p}")
+        failures += bool(problems)
+
+    for path in sorted(V11_DIR.glob("*.json")) if schema_path == SCHEMA_V11_PATH else []:
         problems = validate_request(path, validator, schema, require_complete=False)
         rel = path.relative_to(ROOT)
         print(("ok      " if not problems else "FAIL    ") + str(rel))
