@@ -14,6 +14,9 @@ Checks:
   3. Every file in examples/minimal/ is valid; these omit optional fields and whole sections,
      so the engine's defaults apply.
   4. Every file in examples/invalid/ is rejected (not JSON, or a schema error).
+  5. config/schema/ai-tool-request.v1.1.json passes check 1, every file above is valid (or, for
+     examples/invalid/, rejected) under it too, since v1.1 is backward compatible, and every file in
+     examples/v1.1/ (requests that use the v1.1 fields) is valid under it.
 
 Needs: the Python package jsonschema (4.x).
 """
@@ -28,14 +31,17 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "config" / "schema" / "ai-tool-request.v1.json"
+# v1.1 extends v1.0 backward-compatibly: every example (all v1.0) must also be valid under it.
+SCHEMA_V11_PATH = ROOT / "config" / "schema" / "ai-tool-request.v1.1.json"
 REQUESTS_DIR = ROOT / "examples" / "requests"
 INVALID_DIR = ROOT / "examples" / "invalid"
 MINIMAL_DIR = ROOT / "examples" / "minimal"
+V11_DIR = ROOT / "examples" / "v1.1"  # requests using v1.1 fields: validated against v1.1 only
 
 SUBSET = {
     "$schema", "$id", "title", "description", "type", "properties", "required",
     "additionalProperties", "default", "enum", "items", "format", "minLength", "maxLength",
-    "minItems", "maxItems", "uniqueItems", "minimum", "maximum", "const",
+    "minItems", "maxItems", "uniqueItems", "minimum", "maximum", "const", "examples",
 }
 SIMPLE_TYPES = {"object", "array", "string", "boolean", "integer", "number", "null"}
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -184,7 +190,16 @@ def validate_request(path, validator, schema, require_complete):
 
 
 def main(argv):
-    schema = load_json(SCHEMA_PATH)
+    if argv:
+        return check(SCHEMA_V11_PATH, argv, require_complete=False)
+    failures = check(SCHEMA_PATH, argv, require_complete=True)
+    print(f"-- the same files against {SCHEMA_V11_PATH.relative_to(ROOT)} (v1.0 requests stay valid)")
+    failures += check(SCHEMA_V11_PATH, argv, require_complete=False)
+    return 1 if failures else 0
+
+
+def check(schema_path, argv, require_complete):
+    schema = load_json(schema_path)
     failures = 0
 
     Draft202012Validator.check_schema(schema)
@@ -195,7 +210,7 @@ def main(argv):
         print(f"SCHEMA  {p}")
     failures += len(lint_problems)
     if not lint_problems:
-        print(f"ok      {SCHEMA_PATH.relative_to(ROOT)} (Draft 2020-12 meta-schema, keyword subset, defaults)")
+        print(f"ok      {schema_path.relative_to(ROOT)} (Draft 2020-12 meta-schema, keyword subset, defaults)")
 
     validator = Draft202012Validator(with_nullable_enums(schema), format_checker=FormatChecker())
 
@@ -210,7 +225,7 @@ def main(argv):
 
     seen_ids = {}
     for path in sorted(REQUESTS_DIR.glob("*.json")):
-        problems = validate_request(path, validator, schema, require_complete=True)
+        problems = validate_request(path, validator, schema, require_complete=require_complete)
         try:
             rid = load_json(path).get("request_id")
             if rid in seen_ids:
@@ -232,6 +247,14 @@ def main(argv):
             print(f"        {p}")
         failures += bool(problems)
 
+    for path in sorted(V11_DIR.glob("*.json")) if schema_path == SCHEMA_V11_PATH else []:
+        problems = validate_request(path, validator, schema, require_complete=False)
+        rel = path.relative_to(ROOT)
+        print(("ok      " if not problems else "FAIL    ") + str(rel))
+        for p in problems:
+            print(f"        {p}")
+        failures += bool(problems)
+
     for path in sorted(INVALID_DIR.glob("*")):
         if path.is_dir() or path.name.startswith("."):
             continue
@@ -244,7 +267,7 @@ def main(argv):
             failures += 1
 
     print("all checks passed" if not failures else f"{failures} problem(s)")
-    return 1 if failures else 0
+    return failures
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ struct AIScreen: AsyncParsableCommand {
         abstract: "Screen AI tools against GDPR, the EU AI Act and Danish workplace rules before a municipality adopts them.",
         discussion: """
             Rule packs live in rules/<pack>/pack.yaml (see rules/README.md). Requests are JSON documents following
-            config/schema/ai-tool-request.v1.json.
+            config/schema/ai-tool-request.v1.1.json (v1.0 requests are valid v1.1 requests).
 
             Start with:
               aiscreen pack check rules/        validate the rule packs

@@ -17,7 +17,7 @@ public struct LoadedPack: Sendable {
 /// Finds, reads, checks and compiles rule packs from disk.
 public struct PackLoader: Sendable {
     /// The default request schema, relative to the repository root.
-    public static let defaultSchemaPath = "config/schema/ai-tool-request.v1.json"
+    public static let defaultSchemaPath = "config/schema/ai-tool-request.v1.1.json"
 
     public var compiler: PackCompiler
     /// Deployment parameter overrides, by pack id then parameter name.

@@ -331,6 +331,20 @@ struct ExpressionTests {
             true
         ),
         Case(#"coalesce(null, 3) == 3"#, true),
+        Case(#"normalise("  Seksuel-Orientering ") == "seksuel_orientering""#, true),
+        Case(#"normalise("Art. 6(1)(f)") == "art_6_1_f""#, true),
+        Case(#"normalise("racial__or - ethnic origin") == "racial_or_ethnic_origin""#, true),
+        Case(#"normalise("ETNICITET") == "etnicitet""#, true),
+        Case(#"normalise("Myndighedsudøvelse") == "myndighedsudøvelse""#, true),
+        Case(#"normalise(data.legal_basis_art6) == null"#, true),
+        Case(#"normalise(data.legal_basis_art6) == "6_stk_1_litra_e""#, #""data": {"legal_basis_art6": "6, stk. 1, litra e"}"#, true),
+        Case(#"matches(normalise(data.legal_basis_art6), "(^|_)6_1_([a-f]_)*f(_|$)")"#, #""data": {"legal_basis_art6": "6(1)(e)/(f)"}"#, true),
+        Case(#"matches(normalise(data.legal_basis_art6), "(^|_)6_1_([a-f]_)*f(_|$)")"#, #""data": {"legal_basis_art6": "6(1)(e), jf. § 5"}"#, false),
+        Case(#"matches(data.legal_basis_art6, "legitimate interest")"#, #""data": {"legal_basis_art6": "Legitimate Interests"}"#, true),
+        Case(#"matches(data.legal_basis_art6, "samtykke")"#, false),
+        Case(#"matches("abc", "(")"#, false),
+        Case(#"matches("abc", "^b")"#, false),
+        Case(#"matches("abc", "b")"#, true),
     ]
 
     @Test(arguments: functions)
@@ -341,7 +355,7 @@ struct ExpressionTests {
     @Test func theStandardRegistryHasTheDocumentedFunctions() {
         #expect(
             Set(FunctionRegistry.standard.functions.keys) == [
-                "size", "count", "intersects", "date", "days_between", "coalesce",
+                "size", "count", "intersects", "date", "days_between", "coalesce", "normalise", "matches",
             ]
         )
         #expect(FunctionRegistry.standard["days_between"]?.signature == "days_between(date, date) -> int|null")

@@ -74,7 +74,7 @@ struct RenderedPackVerdictTests {
     /// Each of these is valid JSON that a worker might send but that is not the canonical form: the fast road
     /// must refuse it, so that the strict decoder normalises it (or refuses it with a reason).
     @Test(arguments: [
-        ("members in another order", #"{"pack":"ai-act","version":"1.0.0","#, #"{"version":"1.0.0","pack":"ai-act","#),
+        ("members in another order", #"{"pack":"ai-act","version":"1.1.0","#, #"{"version":"1.1.0","pack":"ai-act","#),
         ("an extra member", #""errors":[]}"#, #""errors":[],"note":1}"#),
         ("a member missing", #","errors":[]}"#, "}"),
         ("a verdict milder than its findings", #""verdict":"approved-with-conditions","outputs""#, #""verdict":"approved","outputs""#),

@@ -20,9 +20,9 @@ enum Repository {
         try String(contentsOfFile: path(relative), encoding: .utf8)
     }
 
-    static let requestSchemaPath = "config/schema/ai-tool-request.v1.json"
+    static let requestSchemaPath = "config/schema/ai-tool-request.v1.1.json"
 
-    /// The real request schema v1.0, loaded once.
+    /// The real request schema v1.1 (which v1.0 requests satisfy), loaded once.
     static let requestSchema: SchemaNode = {
         do {
             return try SchemaLoader.load(json: try text(requestSchemaPath))
@@ -125,7 +125,7 @@ extension URL {
         return file
     }
 
-    /// Lays out a repository-like tree: `config/schema/ai-tool-request.v1.json` (the real schema), so packs under
+    /// Lays out a repository-like tree: `config/schema/ai-tool-request.v1.1.json` (the real schema), so packs under
     /// `rules/` find it as their default.
     func installRequestSchema() throws {
         try write(Repository.requestSchemaPath, try Repository.text(Repository.requestSchemaPath))

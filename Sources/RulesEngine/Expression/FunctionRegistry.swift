@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A function that packs may call: its name, signature, type rule and implementation.
 ///
 /// Functions are pure and total: they never fail at evaluation time, because ``check`` has already
@@ -51,7 +53,7 @@ public struct FunctionRegistry: Sendable {
 
     public subscript(name: String) -> FunctionDefinition? { functions[name] }
 
-    /// `size`, `count`, `intersects`, `date`, `days_between`, `coalesce`.
+    /// `size`, `count`, `intersects`, `date`, `days_between`, `coalesce`, `normalise`, `matches`.
     public static let standard = FunctionRegistry([
         FunctionDefinition(
             name: "size", signature: "size(list<T>) -> int", arity: 1...1,
@@ -125,5 +127,80 @@ public struct FunctionRegistry: Sendable {
                 return .success(TypeInfo(type, nullable: args[1].nullable))
             },
             implementation: { args in args[0].isNull ? args[1] : args[0] }),
+        FunctionDefinition(
+            name: "normalise", signature: "normalise(string|null) -> string|null", arity: 1...1,
+            check: { args in
+                guard args[0].type.isText || isAny(args[0].type) else {
+                    return .failure(FunctionTypeError("normalise needs text", argument: 0))
+                }
+                return .success(TypeInfo(.string, nullable: args[0].nullable))
+            },
+            implementation: { args in
+                guard case .string(let s) = args[0] else { return .null }
+                return .string(TextNormalisation.normalise(s))
+            }),
+        FunctionDefinition(
+            name: "matches", signature: "matches(string|null, \"pattern\") -> bool", arity: 2...2,
+            check: { args in
+                guard args[0].type.isText || isAny(args[0].type) else {
+                    return .failure(FunctionTypeError("matches needs text as its first argument", argument: 0))
+                }
+                guard args[1].type.isText, !args[1].nullable else {
+                    return .failure(FunctionTypeError("matches needs a pattern (text) as its second argument", argument: 1))
+                }
+                return .success(TypeInfo(.bool))
+            },
+            implementation: { args in
+                guard case .string(let text) = args[0], case .string(let pattern) = args[1] else { return .bool(false) }
+                return .bool(TextNormalisation.matches(text, pattern))
+            }),
     ])
+
+    private static func isAny(_ type: ValueType) -> Bool {
+        if case .any = type { return true }
+        return false
+    }
+}
+
+/// Text helpers behind `normalise` and `matches`.
+enum TextNormalisation {
+    /// Lower case; every run of characters that are not letters or digits (spaces, `_`, `-`, `.`, `(`, `)`,
+    /// `§`, `/` …) becomes one `_`; no `_` at either end. `"Seksuel-orientering "` → `"seksuel_orientering"`,
+    /// `"Art. 6(1)(f)"` → `"art_6_1_f"`.
+    static func normalise(_ text: String) -> String {
+        var out = ""
+        var pendingSeparator = false
+        for ch in text.lowercased() {
+            if ch.isLetter || ch.isNumber {
+                if pendingSeparator && !out.isEmpty { out.append("_") }
+                pendingSeparator = false
+                out.append(ch)
+            } else {
+                pendingSeparator = true
+            }
+        }
+        return out
+    }
+
+    /// Whether `pattern` (a regular expression) occurs in `text`, ignoring case. An invalid pattern never
+    /// matches.
+    static func matches(_ text: String, _ pattern: String) -> Bool {
+        guard let regex = compiled(pattern) else { return false }
+        return text.contains(regex)
+    }
+
+    /// A compiled pattern. A `Regex` is immutable once built, so sharing one between threads is safe.
+    private struct Compiled: @unchecked Sendable {
+        var regex: Regex<AnyRegexOutput>?
+    }
+
+    /// Patterns are pack literals, so the set is small: each is compiled once.
+    private static let cache = Mutex<[String: Compiled]>([:])
+
+    private static func compiled(_ pattern: String) -> Regex<AnyRegexOutput>? {
+        if let hit = cache.withLock({ $0[pattern] }) { return hit.regex }
+        let compiled = Compiled(regex: (try? Regex(pattern))?.ignoresCase())
+        cache.withLock { if $0.count < 4096 { $0[pattern] = compiled } }
+        return compiled.regex
+    }
 }
