@@ -159,8 +159,15 @@ struct BrokerCommand: AsyncParsableCommand {
         discussion: """
             Binds the client, worker and publish endpoints (config/aiscreen.yaml; AISCREEN_CLIENT_ENDPOINT,
             AISCREEN_WORKER_ENDPOINT, AISCREEN_PUBLISH_ENDPOINT; or the flags) and prints one JSON line when it
-            listens: {"event":"listening","client":…,"worker":…,"publish":…}. Workers run separately
-            ('aiscreen worker'), or use 'aiscreen up'. SIGINT/SIGTERM: stop taking requests, finish those in
+            listens: {"event":"listening","client":…,"worker":…,"publish":…,"curve":…}. Workers run separately
+            ('aiscreen worker'), or use 'aiscreen up'.
+
+            Security (docs/PROTOCOL.md §10): with the broker's key pair in the key directory (security.keys,
+            --keys; 'aiscreen keys generate --role broker') every endpoint speaks CURVE and only the keys under
+            the key directory may connect, each on its own endpoint (clients, workers of one pack, subscribers).
+            Without it the endpoints are plaintext: client and publish must be loopback and the TCP worker endpoint
+            is not opened ("worker":null), unless --insecure. Only workers of the pack revisions the broker loaded
+            may serve; others get a DISCONNECT naming the active digest. Log lines (JSON) go to stderr. SIGINT/SIGTERM: stop taking requests, finish those in
             flight, print {"event":"stopped","counters":{…}} (requests accepted and answered, refusals by error
             code in client_errors, drops, published verdicts) and exit 0. The wire protocol is docs/PROTOCOL.md.
             """)

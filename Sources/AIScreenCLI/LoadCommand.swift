@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RulesEngine
+import Security
 import Synchronization
 import Wire
 import ZeroMQ
@@ -68,6 +69,11 @@ struct Load: AsyncParsableCommand {
     @Option(name: .long, help: "After --seconds, wait this long without any reply before counting the rest as missing.")
     var drainSeconds: Double = 15
 
+    @OptionGroup var keys: KeyOptions
+
+    @Option(name: .long, help: "Deployment config, for security.client_key/broker_key (default: config/aiscreen.yaml if present).")
+    var config: String?
+
     func validate() throws {
         guard window >= 1, clients >= 1 else { throw ValidationError("--window and --clients must be at least 1") }
         guard invalidEvery == 0 || invalidEvery >= 2 else { throw ValidationError("--invalid-every must be 0 or at least 2") }
@@ -83,6 +89,7 @@ struct Load: AsyncParsableCommand {
         let service = try ServiceName(self.service)
         let hostile = Hostile.Factory(base: bodies[0], maxMessageBytes: maxMessageBytes, maxJSONDepth: maxJSONDepth)
         let plan = Plan(service: service, bodies: bodies, window: window, seconds: seconds, invalidEvery: invalidEvery, drainSeconds: drainSeconds, hostile: hostile)
+        let curve = try keys.clientKeys(NetworkCommands.deployment(config: config))
         let context = try ZMQContext()
         let results = LoadResults()
         let sampler = sampleRSS.map { RSSSampler(pid: $0) }
@@ -90,7 +97,7 @@ struct Load: AsyncParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         let threads = (0..<clients).map { index in
             Thread { [connect] in
-                let outcome = Result { try Self.drive(context: context, endpoint: connect, plan: plan, client: index) }
+                let outcome = Result { try Self.drive(context: context, endpoint: connect, plan: plan, client: index, curve: curve) }
                 results.add(outcome)
             }
         }
@@ -177,10 +184,11 @@ struct Load: AsyncParsableCommand {
     }
 
     /// One client: keeps `window` requests in flight until time is up, then collects what is still open.
-    static func drive(context: ZMQContext, endpoint: String, plan: Plan, client: Int) throws -> Tally {
+    static func drive(context: ZMQContext, endpoint: String, plan: Plan, client: Int, curve: ClientKeys?) throws -> Tally {
         let socket = try context.socket(.dealer)
         defer { socket.close() }
         try socket.set(.linger, to: 0)
+        try curve?.apply(to: socket)
         try socket.set(.receiveTimeout, to: 1_000)
         try socket.set(.sendHighWaterMark, to: 100_000)
         try socket.set(.receiveHighWaterMark, to: 100_000)

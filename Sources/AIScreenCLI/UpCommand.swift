@@ -12,8 +12,9 @@ struct Up: AsyncParsableCommand {
         discussion: """
             The embedded default: binds the endpoints of config/aiscreen.yaml (client tcp://127.0.0.1:5555, worker \
             :5556, publish :5557 unless overridden), starts every pool in workers/*.yaml (pack folder and count) as \
-            worker threads connected to the broker in-process (workers on other hosts can still join on the worker \
-            endpoint), and prints one JSON line when ready:
+            worker threads connected to the broker in-process (workers on other hosts can join on the worker \
+            endpoint only with CURVE keys, see 'aiscreen keys' and 'aiscreen broker --help'; without keys it is not \
+            opened), and prints one JSON line when ready:
             {"event":"ready","client":…,"worker":…,"publish":…,"workers":{"gdpr":2,…}}
 
             Then submit requests with 'aiscreen submit' and watch verdicts with 'aiscreen watch'.

@@ -36,7 +36,7 @@ for config in bench/broker/echo-config.yaml "$spinning"; do
     if [ "$config" = "$spinning" ]; then spin="broker.idle_spin_us 1000"; else spin="default config"; fi
     echo "== single-pack echo (aiscreen broker + 1 echo worker process), $spin"
     log=$(mktemp)
-    "$bin" broker --config "$config" --rules bench/broker "${ports[@]}" >"$log" &
+    "$bin" broker --insecure --config "$config" --rules bench/broker "${ports[@]}" >"$log" &
     pids+=($!)
     wait_for "$log" listening
     "$bin" worker --config bench/broker/echo-config.yaml --pack bench/broker/echo --connect tcp://127.0.0.1:15556 2>/dev/null &

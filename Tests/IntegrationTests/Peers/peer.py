@@ -95,33 +95,24 @@ def client(args, context):
 
 def listen(args, context):
     socket = socket_for(context, zmq.DEALER, args)
-    end = time.time() + args.seconds
+    emit(event="received", count=drain(socket, time.time() + args.seconds))
+
+
+def drain(socket, end):
+    """Messages received until `end`."""
     count = 0
     while time.time() < end:
         if socket.poll(100):
             socket.recv_multipart()
             count += 1
-    emit(event="received", count=count)
+    return count
 
 
 def subscribe(args, context):
-    socket = context.socket(zmq.SUB)
-    socket.linger = 0
-    if args.keys:
-        secret = key_line(args.keys[0]).encode()
-        socket.curve_secretkey = secret
-        socket.curve_publickey = zmq.curve_public(secret)
-        socket.curve_serverkey = key_line(args.keys[1]).encode()
+    socket = socket_for(context, zmq.SUB, args)
     socket.setsockopt(zmq.SUBSCRIBE, b"")
-    socket.connect(args.endpoint)
     emit(event="subscribed")
-    end = time.time() + args.seconds
-    count = 0
-    while time.time() < end:
-        if socket.poll(100):
-            socket.recv_multipart()
-            count += 1
-    emit(event="received", count=count)
+    emit(event="received", count=drain(socket, time.time() + args.seconds))
 
 
 def main():
