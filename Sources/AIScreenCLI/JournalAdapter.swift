@@ -15,7 +15,7 @@ struct JournalAdapter: BrokerJournal {
             case .completed(let id, let verdict, let result, let packs):
                 .completed(CompletedScreening(
                     requestID: id, verdict: verdict, result: result,
-                    packs: packs.map { PackRevision(id: $0.id, version: $0.version, digest: $0.digest) }, completedAt: now))
+                    packs: packs.map { PackRevision(id: $0.id, version: $0.version, digest: $0.digest, judgedBy: $0.judgedBy) }, completedAt: now))
             }
         })
     }

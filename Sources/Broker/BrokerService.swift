@@ -132,7 +132,6 @@ public final class BrokerService: Sendable {
     public func run(onListening: (BrokerEndpoints) -> Void) throws(ZMQError) {
         // The ZAP handler first: a CURVE socket in a context without one would accept every client key.
         let zap = try security.map { security throws(ZMQError) in try ZAPHandler(context: context, keyDirectory: security.keyDirectory) }
-        defer { zap?.socket.close() }
         let clients = try context.socket(.router)
         let workers = try context.socket(.router)
         let publisher = try context.socket(.pub)
@@ -140,6 +139,7 @@ public final class BrokerService: Sendable {
             clients.close()
             workers.close()
             publisher.close()
+            zap?.socket.close()  // last: the sockets above may still be mid-handshake; before terminate, which waits for it
             if ownsContext { context.terminate() }
         }
         for socket in [clients, workers] {

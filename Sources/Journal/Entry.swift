@@ -67,6 +67,11 @@ struct Entry: Sendable {
             field(pack.id)
             field(pack.version)
             field(pack.digest)
+            if let judgedBy = pack.judgedBy {
+                // Only when present, so entries of schema 1 keep their hashes; "+" never starts a pack id.
+                field("+judged_by")
+                field(judgedBy)
+            }
         }
         return out
     }
@@ -134,9 +139,9 @@ extension Entry {
             prunedThrough, anchorHash, prunedBefore, hash,
         ])
         let packStatement = try db.cachedStatement(
-            sql: "INSERT INTO entry_pack (seq, pack_id, version, digest) VALUES (?, ?, ?, ?)")
+            sql: "INSERT INTO entry_pack (seq, pack_id, version, digest, judged_by) VALUES (?, ?, ?, ?, ?)")
         for pack in packs {
-            try packStatement.execute(arguments: [sequence, pack.id, pack.version, pack.digest])
+            try packStatement.execute(arguments: [sequence, pack.id, pack.version, pack.digest, pack.judgedBy])
         }
     }
 

@@ -98,12 +98,12 @@ extension Journal {
 
     static func packs(of sequence: Int64, _ db: Database) throws -> [PackRevision] {
         try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT pack_id, version, digest FROM entry_pack WHERE seq = ? ORDER BY pack_id"),
+            db.cachedStatement(sql: "SELECT pack_id, version, digest, judged_by FROM entry_pack WHERE seq = ? ORDER BY pack_id"),
             arguments: [sequence]
         ).map { row in
             PackRevision(
                 id: try row.decode(forColumn: "pack_id"), version: try row.decode(forColumn: "version"),
-                digest: try row.decode(forColumn: "digest"))
+                digest: try row.decode(forColumn: "digest"), judgedBy: try row.decode(forColumn: "judged_by"))
         }
     }
 }

@@ -161,7 +161,7 @@ private struct PackRows {
                 packs.append(
                     PackRevision(
                         id: try row.decode(forColumn: "pack_id"), version: try row.decode(forColumn: "version"),
-                        digest: try row.decode(forColumn: "digest")))
+                        digest: try row.decode(forColumn: "digest"), judgedBy: try row.decode(forColumn: "judged_by")))
             }
             pending = try cursor.next()
         }

@@ -17,7 +17,7 @@ public struct AcceptedRequest: Hashable, Sendable {
     public let bodyDigest: String
     /// When the broker received the request.
     public var receivedAt: JournalTimestamp
-    /// Who sent it. For now the broker passes the ZeroMQ routing id in hex, or `anonymous`.
+    /// Who sent it: the principal of the client's CURVE key (`client:NAME`), or `anonymous` without CURVE.
     public var principal: String
     /// `requester.department` of the request, when it has one.
     public var department: String?
@@ -76,11 +76,17 @@ public struct PackRevision: Hashable, Sendable {
     ///   - id: the pack id.
     ///   - version: the pack version.
     ///   - digest: the pack digest.
-    public init(id: String, version: String, digest: String) {
+    ///   - judgedBy: the principal of the worker that judged it (its CURVE key's name), if known.
+    public init(id: String, version: String, digest: String, judgedBy: String? = nil) {
         self.id = id
         self.version = version
         self.digest = digest
+        self.judgedBy = judgedBy
     }
+
+    /// Who judged it: the authenticated worker's principal (`worker:gdpr:gdpr-1`); nil for an in-process or
+    /// plaintext worker, a pack that failed, or an entry written before journal schema 2.
+    public var judgedBy: String?
 }
 
 /// The combined verdict for an accepted request.

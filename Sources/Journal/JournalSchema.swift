@@ -16,11 +16,12 @@ internal import GRDB
 ///   hash TEXT NOT NULL                       -- hex SHA-256(previous hash ‖ canonical bytes)
 /// );
 /// CREATE TABLE entry_pack (seq → entry ON DELETE CASCADE, pack_id, version, digest, PRIMARY KEY (seq, pack_id));
+/// -- version 2 adds entry_pack.judged_by: the principal of the worker key that judged the pack (inside the chain)
 /// CREATE VIEW screening AS …                 -- one row per request with its verdict, for people using sqlite3
 /// ```
 enum JournalSchema {
     /// The schema version this build writes and reads.
-    static let version = 1
+    static let version = 2
     /// `PRAGMA application_id` of a journal file: "aisc".
     static let applicationID: Int32 = 0x6169_7363
 
@@ -77,6 +78,10 @@ enum JournalSchema {
                     PRAGMA application_id = \(applicationID);
                     PRAGMA user_version = 1;
                     """)
+        }
+        // Version 2: who judged each pack (the worker's principal), inside the hash chain when present.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE entry_pack ADD COLUMN judged_by TEXT; PRAGMA user_version = 2;")
         }
         return migrator
     }

@@ -108,7 +108,9 @@ struct SecurityIntegrationTests {
         // A client without a key, and with an unknown key, get nothing; a subscriber key is not a client key.
         #expect(try cluster.ask(["--id", "anon", "--body", try Self.bodyFile(id: "anon")], as: nil, seconds: 2)["event"] == .string("timeout"))
         #expect(try cluster.ask(["--id", "sub", "--body", try Self.bodyFile(id: "sub")], as: "subscribers/dashboard", seconds: 2)["event"] == .string("timeout"))
-        // The broker logged each refusal with the key's fingerprint.
+        // The broker logged each refusal with the key's fingerprint, and stops cleanly.
+        cluster.broker.kill(SIGTERM)
+        #expect(cluster.broker.exitStatus(within: 15) == 0, "a broker with CURVE did not stop on SIGTERM")
         let log = cluster.broker.errorOutput.joined(separator: "\n")
         #expect(log.contains("\"peer-refused\""))
         #expect(log.contains("\"worker-refused\""))
@@ -166,6 +168,10 @@ struct SecurityIntegrationTests {
         #expect(stranger["code"] == .string("unknown-request"))
         #expect(stranger["code"] == unknown["code"])
         #expect(stranger["message"].map { "\($0)" }?.contains("017") == true && unknown["message"].map { "\($0)" }?.contains("999") == true)
+        // The journal names who asked and which worker key judged each pack.
+        let query_ = "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute(\"select principal from entry where kind='accepted' and request_id='AAK-SCR-2026-017'\").fetchone()[0]); print(' '.join(r[0] for r in c.execute(\"select judged_by from entry_pack p join entry e on e.seq=p.seq where e.request_id='AAK-SCR-2026-017' order by pack_id\")))"
+        let journaled = try runCommand(["-c", query_, try #require(cluster.journal)], executable: "python3")
+        #expect(journaled.out == "client:procurement\nworker:ai-act:ai-act-1 worker:gdpr:gdpr-1 worker:workplace:workplace-1\n", "\(journaled.out) \(journaled.err)")
         // Re-using another principal's request id is a conflict, not a replay of its verdict.
         let reused = try cluster.ask(["--id", "AAK-SCR-2026-017", "--body", try Self.bodyFile(id: "AAK-SCR-2026-017")], as: "clients/other")
         #expect(reused["code"] == .string("conflict"))

@@ -107,7 +107,7 @@ struct JournalErrorTests {
             try screen(journal, ["a"])
             let queue = try DatabaseQueue(path: path)
             #expect(try queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
-            #expect(try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 1)
+            #expect(try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == Journal.schemaVersion)
             #expect(FileManager.default.fileExists(atPath: path + "-wal"))
             try queue.close()
         }

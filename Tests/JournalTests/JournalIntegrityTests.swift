@@ -109,4 +109,31 @@ struct JournalIntegrityTests {
             }
         }
     }
+
+    @Test func whoJudgedEachPackIsKeptInsideTheChain() throws {
+        try withJournal { journal, path in
+            var done = completion("r-1", verdict: "rejected")
+            done.packs[1].judgedBy = "worker:gdpr:gdpr-1"
+            try journal.commit([.accepted(request("r-1")), .completed(done)])
+            let stored = try #require(try journal.lookup(requestID: "r-1")?.completion)
+            #expect(stored.packs.first { $0.id == "gdpr" }?.judgedBy == "worker:gdpr:gdpr-1")
+            #expect(stored.packs.first { $0.id == "ai-act" }?.judgedBy == nil)
+            #expect(try journal.verify().isIntact)
+            try tamper(path, "UPDATE entry_pack SET judged_by = 'worker:gdpr:rogue' WHERE pack_id = 'gdpr'")
+            #expect(try journal.verify().isIntact == false)
+            #expect(throws: JournalError.self) { try journal.lookup(requestID: "r-1") }
+        }
+    }
+
+    @Test func aJournalOfSchemaOneIsUpgradedAndItsChainStaysIntact() throws {
+        try withJournal { journal, path in
+            try journal.commit([.accepted(request("old")), .completed(completion("old"))])
+            // As schema 1 wrote it: no judged_by column.
+            try tamper(path, "ALTER TABLE entry_pack DROP COLUMN judged_by; PRAGMA user_version = 1; DELETE FROM grdb_migrations WHERE identifier = 'v2'")
+            try journal.close()
+            let reopened = try Journal(path: path)
+            #expect(try reopened.verify().isIntact)
+            #expect(try reopened.lookup(requestID: "old")?.completion?.verdict == "approved")
+        }
+    }
 }

@@ -61,7 +61,7 @@ struct JournalVerifyTests {
         ("UPDATE entry SET result = CAST('{}' AS BLOB) WHERE seq = 9", Int64(9)),
         ("UPDATE entry_pack SET version = '9.9.9' WHERE seq = 6 AND pack_id = 'gdpr'", Int64(6)),
         ("DELETE FROM entry_pack WHERE seq = 10 AND pack_id = 'ai-act'", Int64(10)),
-        ("INSERT INTO entry_pack VALUES (8, 'extra', '1', 'x')", Int64(8)),
+        ("INSERT INTO entry_pack (seq, pack_id, version, digest) VALUES (8, 'extra', '1', 'x')", Int64(8)),
         ("UPDATE entry SET hash = '\(String(repeating: "0", count: 64))' WHERE seq = 4", Int64(4)),
     ])
     func aChangedFieldIsNamed(sql: String, sequence: Int64) throws {
