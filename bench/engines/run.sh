@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Puts aiscreen into the side-by-side rules-engine benchmark (ZEN, regorus, Cedar, CEL, rego-cpp, plain Python)
-# at /work/shared/bench/engines, with our copy of its 28-rule EU AI Act pack (bench/engines/euaiact).
+# at ../shared/bench/engines (beside the repository), with our copy of its 28-rule EU AI Act pack (bench/engines/euaiact).
 #
 #   bench/engines/run.sh                                   # all anchors + aiscreen, 10,000 requests (~7+ min)
 #   bench/engines/run.sh --engines python,zen --min-time 1 # extra arguments go to bench.py
@@ -13,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 pack="$here/euaiact"
-bench_dir="${BENCH_ENGINES_DIR:-/work/shared/bench/engines}"
+bench_dir="${BENCH_ENGINES_DIR:-$repo/../shared/bench/engines}"  # ../shared beside the repository
 
 if [[ -n "${AISCREEN:-}" ]]; then
     bin="$(realpath "$AISCREEN")"
