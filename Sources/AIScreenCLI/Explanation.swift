@@ -40,7 +40,8 @@ enum Explanation {
         }
         for error in result.errors { lines.append("  ! \(error)") }
         lines.append("")
-        return lines.joined(separator: "\n")
+        // Values from the request and from workers are untrusted: no control character reaches the terminal.
+        return TerminalText.escaped(lines.joined(separator: "\n"), keepNewlines: true)
     }
 
     static func wrap(_ text: String, indent: String, width: Int = 110) -> [String] {

@@ -89,7 +89,7 @@ struct History: AsyncParsableCommand {
                 record.completion.map { $0.packs.map { "\($0.id)@\($0.version)" }.joined(separator: " ") } ?? "",
             ])
         }
-        print(Self.table(rows), terminator: "")
+        print(Self.table(rows.map { $0.map { TerminalText.escaped($0) } }), terminator: "")
     }
 
     /// Left-aligned columns separated by two spaces.

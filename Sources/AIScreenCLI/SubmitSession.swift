@@ -182,7 +182,7 @@ extension SubmitSession {
             case .final(_, _, let body):
                 finish(index, printing: CombinedResultText.render(body, job: job, output: output))
             case .error(_, _, let code, let message):
-                Console.error("\(job.file): error: [\(code)] \(message)")
+                Console.error("\(job.file): error: [\(code)] \(TerminalText.escaped(message))")
                 allAnswered = false
                 finish(index, printing: "")
             case .partial:

@@ -45,19 +45,19 @@ struct VerdictCommand: AsyncParsableCommand {
         }
         let request = record.request
         print("request     \(request.requestID) (\(request.service)), entry \(record.sequence)")
-        print(
-            "received    \(request.receivedAt) from \(request.principal)\(request.department.map { ", \($0)" } ?? "")")
+        print(TerminalText.escaped(
+            "received    \(request.receivedAt) from \(request.principal)\(request.department.map { ", \($0)" } ?? "")"))
         print("body        sha256:\(request.bodyDigest), \(request.body.count) bytes")
         print("completed   \(completion.completedAt)")
-        print("verdict     \(completion.verdict)")
-        for pack in completion.packs { print("pack        \(pack.id) \(pack.version) (\(pack.digest))") }
+        print(TerminalText.escaped("verdict     \(completion.verdict)"))
+        for pack in completion.packs { print(TerminalText.escaped("pack        \(pack.id) \(pack.version) (\(pack.digest))")) }
         print()
         print(explanation(completion.result, request: request.body))
     }
 
     /// The readable explanation of a stored combined result; the raw JSON when it has another shape.
     private func explanation(_ result: [UInt8], request body: [UInt8]) -> String {
-        guard let document = try? JSONParser().parse(result) else { return String(decoding: result, as: UTF8.self) }
+        guard let document = try? JSONParser().parse(result) else { return TerminalText.escaped(String(decoding: result, as: UTF8.self), keepNewlines: true) }
         var screeningDate: Day?
         if case .string(let text)? = (try? JSONParser().parse(body))?["screening_date"] {
             screeningDate = Day(iso: text)

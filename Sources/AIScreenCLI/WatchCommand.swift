@@ -107,7 +107,7 @@ struct WatchLoop: Sendable {
             case .int(let seq)? = body["seq"], seq >= 0,
             case .string(let runID)? = body["run_id"]
         else {
-            Console.error("warning: ignored a message on \(topic) whose body lacks seq or run_id")
+            Console.error("warning: ignored a message on \(TerminalText.escaped(topic)) whose body lacks seq or run_id")
             return
         }
         for note in tracker.observe(runID: runID, seq: UInt64(seq)) {
@@ -119,7 +119,7 @@ struct WatchLoop: Sendable {
                     ? JSONWriter.string(body) : String(decoding: frames[1], as: UTF8.self)
             )
         } else {
-            print("#\(seq) \(topic) \(text(body["request_id"])) \(text(body["verdict"]))")
+            print(TerminalText.escaped("#\(seq) \(topic) \(text(body["request_id"])) \(text(body["verdict"]))"))
         }
     }
 
