@@ -1,5 +1,6 @@
-import Wire
 import RulesEngine
+import Security
+import Wire
 
 extension BrokerStateMachine {
     /// A message from a worker (frames after the routing identity).
@@ -80,8 +81,7 @@ extension BrokerStateMachine {
         }
         if let principal {
             // A CURVE worker key is issued for one pack (keys/workers/<pack>/): it may serve that pack only.
-            let parts = principal.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0] == "worker", parts[1] == pack else {
+            guard let key = Principal(userID: principal), key.role == .worker, key.pack == pack else {
                 return refuseWorker(id, reason: "the key \(principal) may not serve pack \(pack)", now: now, principal: principal)
             }
         }

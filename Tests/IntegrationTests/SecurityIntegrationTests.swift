@@ -47,8 +47,7 @@ struct SecurityIntegrationTests {
             #expect(event["event"] == .string("disconnect"), "a worker of \(version) \(digest) was not refused: \(line)")
             if case .string(let reason)? = event["reason"] { #expect(reason.contains(active), "the reason names the active digest: \(reason)") }
         }
-        // With a rogue of the real revision (capacity 8) beside it the honest worker... is the only other one; the
-        // keystroke logger is still rejected by honest packs only.
+        // None of them judged anything: the keystroke logger is still rejected, by the honest workers.
         let requester = Requester(socket: try cluster.dealer())
         defer { requester.socket.close() }
         try requester.send("kl-1", body: try exampleBody(Self.keystrokeLogger, id: "kl-1"))
