@@ -88,6 +88,11 @@ struct BrokerOptions: ParsableArguments {
         configuration.maxQueuePerPack = deployment.maxQueuePerPack
         configuration.maxInflightPerClient = deployment.maxInflightPerClient
         configuration.completedCacheSize = deployment.completedCache
+        configuration.completedCacheBytes = deployment.completedCacheBytes
+        configuration.maxInflight = deployment.maxInflight
+        configuration.maxPendingBytes = deployment.maxPendingBytes
+        configuration.highWaterMark = deployment.highWaterMark
+        configuration.lateTicketGraceMilliseconds = Int64(deployment.lateTicketGraceMilliseconds)
         configuration.jsonLimits = deployment.jsonLimits
         configuration.idleSpinMicroseconds = deployment.idleSpinMicroseconds
         var endpoints = BrokerEndpoints(

@@ -85,8 +85,8 @@ struct History: AsyncParsableCommand {
         for record in records {
             rows.append([
                 record.request.receivedAt.description, record.request.requestID, record.request.department ?? "-",
-                record.completion?.verdict ?? "(unfinished)",
-                record.completion.map { $0.packs.map { "\($0.id)@\($0.version)" }.joined(separator: " ") } ?? "",
+                record.shown.map { $0.provisional ? "\($0.verdict) (provisional)" : $0.verdict } ?? "(unfinished)",
+                record.shown.map { $0.packs.map { "\($0.id)@\($0.version)" }.joined(separator: " ") } ?? "",
             ])
         }
         print(Self.table(rows.map { $0.map { TerminalText.escaped($0) } }), terminator: "")
@@ -116,6 +116,7 @@ extension JournalRecord {
     /// The record without bodies: what `history --json` prints.
     var summaryJSON: JSONValue {
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        let completion = shown
         let packs = completion?.packs.map { pack -> JSONValue in
             .object([("id", .string(pack.id)), ("version", .string(pack.version)), ("digest", .string(pack.digest))])
         }
@@ -130,6 +131,7 @@ extension JournalRecord {
             ("verdict", text(completion?.verdict)),
             ("completed_at", text(completion?.completedAt.description)),
             ("packs", .array(packs ?? [])),
+            ("provisional", .bool(completion?.provisional ?? false)),
         ])
     }
 }

@@ -12,10 +12,11 @@ struct JournalAdapter: BrokerJournal {
             switch record {
             case .accepted(let id, let service, let body, let principal, let department):
                 .accepted(AcceptedRequest(requestID: id, service: service, body: body, receivedAt: now, principal: principal, department: department))
-            case .completed(let id, let verdict, let result, let packs):
+            case .completed(let id, let verdict, let result, let packs, let provisional):
                 .completed(CompletedScreening(
                     requestID: id, verdict: verdict, result: result,
-                    packs: packs.map { PackRevision(id: $0.id, version: $0.version, digest: $0.digest, judgedBy: $0.judgedBy) }, completedAt: now))
+                    packs: packs.map { PackRevision(id: $0.id, version: $0.version, digest: $0.digest, judgedBy: $0.judgedBy) }, completedAt: now,
+                    provisional: provisional))
             }
         })
     }
@@ -32,6 +33,7 @@ struct JournalAdapter: BrokerJournal {
         let digest = record.request.bodyDigest
         return JournaledRequest(
             requestID: record.request.requestID, service: record.request.service, body: record.request.body,
-            matches: { AcceptedRequest.digest(of: $0) == digest }, result: record.completion?.result, principal: record.request.principal)
+            matches: { AcceptedRequest.digest(of: $0) == digest }, result: record.completion?.result, principal: record.request.principal,
+            provisional: record.provisional.map { (verdict: $0.verdict, result: $0.result) })
     }
 }

@@ -31,11 +31,17 @@ struct VerdictCommand: AsyncParsableCommand {
             Console.error("error: the journal has no request '\(requestID)'")
             throw ExitCode.failure
         }
-        guard let completion = record.completion else {
+        guard let completion = record.shown else {
             Console.error(
                 "error: request '\(requestID)' (received \(record.request.receivedAt)) has no verdict yet: it is unfinished"
             )
             throw ExitCode.failure
+        }
+        if completion.provisional {
+            // Said on stderr, so `--json` still prints the exact bytes the client got.
+            Console.error(
+                "note: request '\(requestID)' has no verdict of record yet: this is the provisional answer the client got "
+                    + "(a pack failed); retrying the same request id evaluates the failed packs again")
         }
         if json {
             FileHandle.standardOutput.write(Data(completion.result))
@@ -49,7 +55,7 @@ struct VerdictCommand: AsyncParsableCommand {
             "received    \(request.receivedAt) from \(request.principal)\(request.department.map { ", \($0)" } ?? "")"))
         print("body        sha256:\(request.bodyDigest), \(request.body.count) bytes")
         print("completed   \(completion.completedAt)")
-        print(TerminalText.escaped("verdict     \(completion.verdict)"))
+        print(TerminalText.escaped("verdict     \(completion.verdict)\(completion.provisional ? " (provisional: not the verdict of record)" : "")"))
         for pack in completion.packs { print(TerminalText.escaped("pack        \(pack.id) \(pack.version) (\(pack.digest))")) }
         print()
         print(explanation(completion.result, request: request.body))

@@ -12,12 +12,26 @@ public struct BrokerConfiguration: Sendable {
     public var maxDeadlineMilliseconds: Int64 = 600_000
     /// Largest accepted message (sum of frames).
     public var maxMessageBytes = 1 << 20
-    /// Tickets that may wait for one pack before new requests get `overloaded`.
+    /// Live tickets (their request still open) that may wait for one pack before new requests get `overloaded`.
     public var maxQueuePerPack = 10_000
-    /// Open requests one client connection may have.
+    /// Open requests one client may have: per principal with CURVE, per connection (routing id) without.
     public var maxInflightPerClient = 5_000
-    /// Finished verdicts kept for idempotent retries.
+    /// Open requests of all clients together.
+    public var maxInflight = 20_000
+    /// Bytes of request bodies the open requests may hold together (queued, held by workers, waiting for a
+    /// commit). A request that would pass it gets `overloaded`.
+    public var maxPendingBytes = 128 << 20
+    /// Finished verdicts kept for idempotent retries: at most this many …
     public var completedCacheSize = 10_000
+    /// … and at most this many bytes of replies; the oldest go first (a retry then finds it in the journal).
+    public var completedCacheBytes = 64 << 20
+    /// Messages the broker queues for one peer (client, worker or subscriber: libzmq's `ZMQ_SNDHWM` and
+    /// `ZMQ_RCVHWM`). A reply that finds a client's queue full is dropped and counted (the client retries and gets
+    /// the cached verdict); a subscriber that does not keep up loses publications (it sees a gap in `seq`).
+    public var highWaterMark = 1_000
+    /// How long past its request's deadline a worker may keep a ticket before the broker disconnects it (its
+    /// other tickets go to other workers). Each expired ticket it holds also halves its credit (`capacity`).
+    public var lateTicketGraceMilliseconds: Int64 = 6_000
     /// The packs workers may serve (`pack.<id>`), and that `screen` combines: the active revision of each, in the
     /// order `screen` combines them. A worker serves only the revision that is active for its pack
     /// (``BrokerStateMachine/activate(_:now:)`` changes it at run time).
@@ -67,7 +81,16 @@ public struct BrokerCounters: Sendable, Hashable {
     public var ticketsRedispatched = 0
     /// READYs refused because the worker's pack revision is not the active one, or its key may not serve the pack.
     public var workersRefused = 0
+    /// Workers disconnected for keeping a ticket far past its deadline.
+    public var workersLate = 0
     public var published = 0
+    /// Answers that were not the verdict of record: a `screen` that failed closed because a pack failed (no worker,
+    /// deadline, worker error), or a `pack.<id>` ERROR after acceptance.
+    public var failedClosed = 0
+    /// Retries of such an answer that evaluated the failed packs again.
+    public var reevaluated = 0
+    /// Tickets whose request met its deadline while they waited in a queue (their bodies were released).
+    public var ticketsExpired = 0
 
     public init() {}
 }

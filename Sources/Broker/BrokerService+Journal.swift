@@ -30,7 +30,7 @@ extension BrokerService {
         for record in records {
             switch record {
             case .accepted(let id, _, _, _, _): if let id = try? RequestID(id) { accepted.append(id) }
-            case .completed(let id, _, _, _): completed.insert(id)
+            case .completed(let id, _, _, _, _): completed.insert(id)
             }
         }
         var kept: [BrokerStateMachine.Action] = []
@@ -73,11 +73,13 @@ extension BrokerService {
             let refusal = machine.refuse(client, service, requestID, .internalError, "the journal cannot be read for request \(requestID); retry later")
             return ([refusal], true)
         }
-        guard stored.service == service.rawValue, stored.matches(body), stored.principal == principal else {
+        guard stored.service == service.rawValue, stored.principal == principal, stored.matches(body) || machine.sameRequest(stored.body, body) else {
             let conflict = BrokerReply.error(service: service, requestID: requestID, code: .conflict, message: "request id \(requestID) was already used for a different request; use a new id")
             return ([.sendToClient(client, conflict.encode())], true)
         }
         guard let result = stored.result else {
+            // No answer yet (a crash), or only a provisional one (a pack had failed): evaluate it again; the
+            // message then attaches to that evaluation.
             return (machine.recover(requestID: requestID, service: service, body: body, principal: principal, now: Self.milliseconds()), false)
         }
         return ([.sendToClient(client, BrokerReply.final(service: service, requestID: requestID, body: result).encode())], true)
@@ -99,7 +101,16 @@ extension BrokerService {
             let unknown = refusal(.unknownRequest, "no request \(wanted) in the journal")
             guard let stored = try journal.lookup(wanted) else { return unknown }
             guard stored.principal == principal || Principal(userID: principal)?.role == .auditor else { return unknown }
-            guard let result = stored.result else { return refusal(.notFinished, "request \(wanted) has no verdict yet; ask again later") }
+            guard let result = stored.result else {
+                // The answer the client got when a pack had failed: the fail-closed result, or its ERROR.
+                guard let provisional = stored.provisional else { return refusal(.notFinished, "request \(wanted) has no verdict yet; ask again later") }
+                if provisional.verdict == "error", let error = try? JSONParser().parse(provisional.result),
+                    case .string(let code)? = error["code"], case .string(let message)? = error["message"], let code = try? ErrorCode(code)
+                {
+                    return refusal(code, message)
+                }
+                return BrokerReply.final(service: .verdictGet, requestID: requestID, body: provisional.result).encode()
+            }
             return BrokerReply.final(service: .verdictGet, requestID: requestID, body: result).encode()
         } catch {
             log(BrokerEvent("journal-read-failed", ["request_id": wanted, "error": "\(error)"]))

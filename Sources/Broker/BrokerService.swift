@@ -146,13 +146,13 @@ public final class BrokerService: Sendable {
             try socket.set(.routerMandatory, to: true)
             try socket.set(.linger, to: 500)
             try socket.set(.maxMessageSize, to: Int64(configuration.maxMessageBytes) * 2)
-            try socket.set(.sendHighWaterMark, to: 100_000)
-            try socket.set(.receiveHighWaterMark, to: 100_000)
+            try socket.set(.sendHighWaterMark, to: Int32(configuration.highWaterMark))
+            try socket.set(.receiveHighWaterMark, to: Int32(configuration.highWaterMark))
         }
         // No handover: a peer that connects with a routing id in use gets nothing meant for the first one.
         try clients.set(.routerHandover, to: false)
         try publisher.set(.linger, to: 500)
-        try publisher.set(.sendHighWaterMark, to: 100_000)
+        try publisher.set(.sendHighWaterMark, to: Int32(configuration.highWaterMark))
         if let security {
             for (socket, domain) in [(clients, ZAPPolicy.Domain.client), (workers, .worker), (publisher, .feed)] {
                 try socket.set(.zapDomain, to: domain.rawValue)

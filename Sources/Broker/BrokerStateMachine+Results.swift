@@ -45,22 +45,34 @@ extension BrokerStateMachine {
     /// Answers every waiter, caches the FINAL, publishes a `screen` verdict.
     ///
     /// For `screen`, a pack that failed (no worker, worker error, lost, deadline) is a fail-closed
-    /// `needs-review` entry with an error naming the pack. For `pack.<id>`, its failure is an ERROR reply.
-    mutating func finish(_ requestID: RequestID) -> [Action] {
-        guard let open = pending.removeValue(forKey: requestID) else { return [] }
-        for ticketID in open.tickets where tickets[ticketID]?.worker == nil { tickets[ticketID] = nil }
-        for ticketID in open.tickets { tickets[ticketID]?.request = nil }
-        for waiter in open.waiters {
-            let left = (inflightPerClient[waiter.client] ?? 1) - 1
-            inflightPerClient[waiter.client] = left > 0 ? left : nil
-        }
+    /// `needs-review` entry with an error naming the pack. For `pack.<id>`, its failure is an ERROR reply. Either
+    /// is journaled and answered, but as a provisional answer, not the verdict of record: a retry of the id
+    /// evaluates the failed packs again.
+    /// - Parameter expired: the request met its deadline (tickets still held by workers are then late).
+    mutating func finish(_ requestID: RequestID, now: Int64 = 0, expired: Bool = false) -> [Action] {
+        guard let open = close(requestID, now: now, expired: expired) else { return [] }
         counters.requestsAnswered += 1
+        let failed = open.packs.filter { open.failures[$0] != nil }
+        if !failed.isEmpty {
+            counters.failedClosed += 1
+            events.append(BrokerEvent(open.service == .screen ? "failed-closed" : "request-failed", [
+                "request_id": requestID.rawValue, "service": open.service.rawValue, "principal": open.principal,
+                "packs": failed.map { "\($0):\(open.failures[$0]?.code.rawValue ?? "")" }.joined(separator: " "),
+            ]))
+        }
+        var retry = open
+        retry.waiters = []
+        retry.failures = [:]
+        retry.tickets = []
         if open.service != .screen, let pack = open.packs.first, let failure = open.failures[pack] {
             let reply = BrokerReply.error(service: open.service, requestID: requestID, code: failure.code, message: failure.message).encode()
-            return open.waiters.map { .sendToClient($0.client, reply) }
+            remember(requestID, Completed(service: open.service, fingerprint: open.fingerprint, reply: reply, provisional: true, retry: retry))
+            let error = JSONWriter.bytes(JSONValue.object([("code", .string(failure.code.rawValue)), ("message", .string(failure.message))]))
+            return [.record(.completed(requestID: requestID.rawValue, verdict: "error", result: error, packs: [], provisional: true))]
+                + open.waiters.map { .sendToClient($0.client, reply) }
         }
         var verdicts = open.packs.compactMap { open.results[$0] }
-        for pack in open.packs {
+        for pack in failed {
             guard let failure = open.failures[pack] else { continue }
             verdicts.append(RenderedPackVerdict(.failed(pack: pack, error: "\(failure.code): \(failure.message)")))
         }
@@ -69,10 +81,10 @@ extension BrokerStateMachine {
         // Rendered once: the same bytes go to the journal, the reply, the cache and (stamped) the publication.
         let rendered = JSONWriter.bytes(result)
         let reply = BrokerReply.final(service: open.service, requestID: requestID, body: rendered).encode()
-        remember(requestID, Completed(service: open.service, fingerprint: open.fingerprint, reply: reply))
+        remember(requestID, Completed(service: open.service, fingerprint: open.fingerprint, reply: reply, provisional: !failed.isEmpty, retry: failed.isEmpty ? nil : retry))
         let packs = result.packs.map { RecordedPack(id: $0.pack, version: $0.version, digest: $0.digest, judgedBy: open.judges[$0.pack]) }
         var actions: [Action] = [
-            .record(.completed(requestID: requestID.rawValue, verdict: result.verdict.description, result: rendered, packs: packs))
+            .record(.completed(requestID: requestID.rawValue, verdict: result.verdict.description, result: rendered, packs: packs, provisional: !failed.isEmpty))
         ]
         actions += open.waiters.map { Action.sendToClient($0.client, reply) }
         if open.service == .screen {
@@ -83,12 +95,23 @@ extension BrokerStateMachine {
         return actions
     }
 
+    /// Caches an answer for retries, within ``BrokerConfiguration/completedCacheSize`` entries and
+    /// ``BrokerConfiguration/completedCacheBytes`` bytes (the oldest go first; the journal still has them).
     private mutating func remember(_ requestID: RequestID, _ done: Completed) {
-        guard configuration.completedCacheSize > 0 else { return }
-        completed[requestID] = done
-        completedOrder.append(requestID)
-        while completedOrder.count > configuration.completedCacheSize, let oldest = completedOrder.popFirst() {
-            completed[oldest] = nil
+        guard configuration.completedCacheSize > 0, done.bytes <= configuration.completedCacheBytes else { return }
+        forget(requestID)
+        nextCompletedStamp += 1
+        var entry = done
+        entry.stamp = nextCompletedStamp
+        completed[requestID] = entry
+        completedBytes += entry.bytes
+        completedOrder.append((requestID, entry.stamp))
+        // The order may hold ids whose entry was replaced or forgotten since: only the stamp of the current one counts.
+        while completed.count > configuration.completedCacheSize || completedBytes > configuration.completedCacheBytes
+            || completedOrder.count > 2 * configuration.completedCacheSize,
+            let (oldest, stamp) = completedOrder.popFirst()
+        {
+            if completed[oldest]?.stamp == stamp { forget(oldest) }
         }
     }
 }

@@ -104,7 +104,9 @@ extension BrokerStateMachine {
         workers[id] = Worker(
             id: id, pack: pack, version: version, digest: digest, principal: principal, capacity: capacity,
             expiresAt: now + configuration.heartbeatMilliseconds * configuration.liveness, lastSentAt: now)
+        workersPerPack[pack, default: 0] += 1
         idle[pack, default: []].append(id)
+        nextWorkerScanAt = min(nextWorkerScanAt, now + configuration.heartbeatMilliseconds)
         var fields = ["pack": pack, "version": version, "capacity": String(capacity)]
         if let principal { fields["principal"] = principal }
         events.append(BrokerEvent("worker-joined", fields))
@@ -147,17 +149,19 @@ extension BrokerStateMachine {
 
     /// Hands waiting tickets of `pack` to workers with room, one ticket at a time in turn: the worker that has
     /// waited longest for work first, and a worker that still has room after a ticket goes to the back of the
-    /// line, so the tickets spread over the pool.
+    /// line, so the tickets spread over the pool. Ids of tickets whose request ended are skipped.
     mutating func dispatch(_ pack: String, now: Int64) -> [Action] {
         var actions: [Action] = []
         while var ready = idle[pack], !ready.isEmpty, let ticketID = queues[pack]?.popFirst() {
-            guard var ticket = tickets[ticketID], ticket.request != nil else { continue }
+            guard var ticket = tickets[ticketID], ticket.request != nil, ticket.worker == nil else { continue }
             let workerID = ready.removeFirst()
-            guard var worker = workers[workerID] else {
+            guard var worker = workers[workerID], worker.hasRoom else {
+                // Gone, or its credit shrank below what it holds: it rejoins the line when it answers.
                 idle[pack] = ready
                 queues[pack]?.prepend(ticketID)
                 continue
             }
+            queuedLive[pack, default: 1] -= 1
             ticket.worker = workerID
             ticket.dispatches += 1
             tickets[ticketID] = ticket
@@ -174,10 +178,9 @@ extension BrokerStateMachine {
     /// The worker answered a ticket: it has room again, and maybe gets the next waiting ticket straight away.
     private mutating func release(_ id: PeerID, _ ticketID: TicketID, now: Int64) -> [Action] {
         guard var worker = workers[id] else { return [] }
-        let hadRoom = worker.hasRoom
         worker.tickets.removeAll { $0 == ticketID }
         workers[id] = worker
-        if !hadRoom { idle[worker.pack, default: []].append(id) }
+        if worker.hasRoom, !(idle[worker.pack]?.contains(id) ?? false) { idle[worker.pack, default: []].append(id) }
         return dispatch(worker.pack, now: now)
     }
 
@@ -190,9 +193,13 @@ extension BrokerStateMachine {
     }
 
     /// Forgets a worker; each ticket it held goes to the head of the pack's queue, for another worker. The one it
-    /// was evaluating (its oldest) counts as lost; a ticket lost a second time fails.
+    /// was evaluating (its oldest) counts as lost; a ticket lost a second time fails (a request that kills
+    /// workers). Tickets wait for a worker of their pack until their deadline, even when none is left now: a
+    /// worker may be restarting.
     mutating func removeWorker(_ id: PeerID, reason: String, now: Int64, keepTickets: Bool = false) -> [Action] {
         guard let worker = workers.removeValue(forKey: id) else { return [] }
+        let left = (workersPerPack[worker.pack] ?? 1) - 1
+        workersPerPack[worker.pack] = left > 0 ? left : nil
         idle[worker.pack]?.removeAll { $0 == id }
         var actions: [Action] = []
         var requeued: [TicketID] = []
@@ -205,7 +212,7 @@ extension BrokerStateMachine {
             if position > 0 || keepTickets { ticket.dispatches -= 1 }
             if ticket.request == nil {
                 tickets[ticketID] = nil
-            } else if keepTickets || (ticket.dispatches < 2 && hasWorkers(worker.pack)) {
+            } else if keepTickets || ticket.dispatches < 2 {
                 counters.ticketsRedispatched += 1
                 tickets[ticketID] = ticket
                 requeued.append(ticketID)
@@ -217,50 +224,74 @@ extension BrokerStateMachine {
             }
         }
         // At the head of the queue, in the order the worker got them.
-        for ticketID in requeued.reversed() { queues[worker.pack, default: Deque()].prepend(ticketID) }
-        if !hasWorkers(worker.pack) && !keepTickets {
-            // Nobody is left to serve the waiting tickets: fail them now rather than at their deadline.
-            var waiting = queues[worker.pack] ?? Deque()
-            queues[worker.pack] = Deque()
-            while let ticketID = waiting.popFirst() {
-                guard let ticket = tickets.removeValue(forKey: ticketID), let requestID = ticket.request else { continue }
-                actions += record(requestID, pack: worker.pack, .failure(.noWorkers, "no worker left for pack \(worker.pack)"))
-            }
-        }
+        for ticketID in requeued.reversed() { enqueue(ticketID, pack: worker.pack, atHead: true) }
+        var fields = ["pack": worker.pack, "version": worker.version, "reason": reason]
+        if let principal = worker.principal { fields["principal"] = principal }
+        if !requeued.isEmpty { fields["requeued"] = String(requeued.count) }
+        if left <= 0 { fields["workers_left"] = "0" }
+        events.append(BrokerEvent("worker-left", fields))
         return actions + dispatch(worker.pack, now: now)
     }
 
-    /// Heartbeats, dead workers and missed deadlines. Call at least every heartbeat interval.
+    /// Heartbeats, dead workers, late tickets and missed deadlines. Call often (every 10 ms): it does work only when
+    /// a worker or a request is due, so its cost does not grow with idle connections.
     public mutating func tick(now: Int64) -> [Action] {
         var actions: [Action] = []
-        for (id, worker) in workers where worker.expiresAt <= now {
-            counters.workersExpired += 1
-            actions += removeWorker(id, reason: "no heartbeat for \(configuration.liveness) intervals", now: now)
-        }
-        for (id, worker) in workers where now - worker.lastSentAt >= configuration.heartbeatMilliseconds {
-            workers[id]?.lastSentAt = now
-            actions.append(.sendToWorker(id, BrokerToWorker.heartbeat.encode()))
-        }
-        for (requestID, open) in pending where open.deadlineAt <= now {
-            for pack in open.packs where open.results[pack] == nil && open.failures[pack] == nil {
-                pending[requestID]?.failures[pack] = (.deadlineExceeded, "pack \(pack) gave no verdict before the deadline")
+        if now >= nextWorkerScanAt { actions += scanWorkers(now: now) }
+        if now >= nextDeadlineAt {
+            var next = Int64.max
+            for (requestID, open) in pending {
+                guard open.deadlineAt <= now else {
+                    next = min(next, open.deadlineAt)
+                    continue
+                }
+                var expired = open
+                for pack in open.packs where open.results[pack] == nil && open.failures[pack] == nil {
+                    expired.failures[pack] =
+                        hasWorkers(pack)
+                        ? (.deadlineExceeded, "pack \(pack) gave no verdict before the deadline")
+                        : (.noWorkers, "no worker served pack \(pack) before the deadline")
+                }
+                pending[requestID] = expired
+                actions += finish(requestID, now: now, expired: true)
             }
-            for ticketID in open.tickets {
-                tickets[ticketID]?.request = nil
-                if tickets[ticketID]?.worker == nil { tickets[ticketID] = nil }
-            }
-            actions += finish(requestID)
+            nextDeadlineAt = next
         }
+        return actions
+    }
+
+    /// Expired workers, heartbeats due, tickets kept too long past their deadline; and when to look again.
+    private mutating func scanWorkers(now: Int64) -> [Action] {
+        var actions: [Action] = []
+        var next = now + configuration.heartbeatMilliseconds
+        for (id, worker) in workers {
+            if worker.expiresAt <= now {
+                counters.workersExpired += 1
+                actions += removeWorker(id, reason: "no heartbeat for \(configuration.liveness) intervals", now: now)
+                continue
+            }
+            if let late = worker.tickets.first(where: { tickets[$0]?.lateSince.map { now - $0 >= configuration.lateTicketGraceMilliseconds } ?? false }) {
+                counters.workersLate += 1
+                actions += refuseWorker(id, reason: "kept ticket \(late) more than \(configuration.lateTicketGraceMilliseconds) ms past its deadline", now: now)
+                continue
+            }
+            for ticketID in worker.tickets {
+                if let since = tickets[ticketID]?.lateSince { next = min(next, since + configuration.lateTicketGraceMilliseconds) }
+            }
+            var lastSentAt = worker.lastSentAt
+            if now - lastSentAt >= configuration.heartbeatMilliseconds {
+                workers[id]?.lastSentAt = now
+                lastSentAt = now
+                actions.append(.sendToWorker(id, BrokerToWorker.heartbeat.encode()))
+            }
+            next = min(next, worker.expiresAt, lastSentAt + configuration.heartbeatMilliseconds)
+        }
+        nextWorkerScanAt = next
         return actions
     }
 
     /// The earliest time `tick` has work to do.
     public func nextWakeup(now: Int64) -> Int64 {
-        var next = now + configuration.heartbeatMilliseconds
-        for worker in workers.values {
-            next = min(next, worker.expiresAt, worker.lastSentAt + configuration.heartbeatMilliseconds)
-        }
-        for open in pending.values { next = min(next, open.deadlineAt) }
-        return max(next, now)
+        max(min(now + configuration.heartbeatMilliseconds, nextWorkerScanAt, nextDeadlineAt), now)
     }
 }

@@ -32,7 +32,10 @@ public struct BrokerStateMachine: Sendable {
     /// What the journal must hold before the broker acknowledges or publishes.
     public enum Record: Sendable, Equatable {
         case accepted(requestID: String, service: String, body: [UInt8], principal: String, department: String?)
-        case completed(requestID: String, verdict: String, result: [UInt8], packs: [RecordedPack])
+        /// An answer: a verdict, or (`verdict` "error", `result` `{"code","message"}`) the ERROR a `pack.<id>` request
+        /// got after it was accepted. `provisional`: not the verdict of record (a pack failed: no worker, deadline,
+        /// worker error): a retry evaluates the failed packs again, and the journal keeps every answer.
+        case completed(requestID: String, verdict: String, result: [UInt8], packs: [RecordedPack], provisional: Bool)
     }
 
     /// A pack revision that judged a request.
@@ -70,10 +73,14 @@ public struct BrokerStateMachine: Sendable {
         var body: [UInt8]
         var dispatches = 0
         var worker: PeerID?
+        /// Since when its request is gone while a worker still holds it (its body is released then).
+        var lateSince: Int64?
     }
 
     struct Waiter: Equatable {
         var client: PeerID
+        /// Whose in-flight limit it counts against (``BrokerStateMachine/owner(_:_:)``).
+        var owner: String
         var partials: Bool
     }
 
@@ -81,6 +88,8 @@ public struct BrokerStateMachine: Sendable {
         var requestID: RequestID
         var service: ServiceName
         var fingerprint: [UInt8]
+        var principal: String
+        var body: [UInt8]
         var waiters: [Waiter]
         var deadlineAt: Int64
         var packs: [String]
@@ -99,6 +108,15 @@ public struct BrokerStateMachine: Sendable {
         var service: ServiceName
         var fingerprint: [UInt8]
         var reply: [[UInt8]]
+        /// Not the verdict of record: a retry evaluates the packs that failed (those in ``kept`` stay).
+        var provisional = false
+        /// For a provisional answer, what a re-evaluation needs: the request and the packs that succeeded.
+        var retry: Pending?
+        /// Its place in ``BrokerStateMachine/completedOrder``.
+        var stamp: UInt64 = 0
+
+        /// Bytes this entry holds (replies and, for a provisional answer, the body kept for a retry).
+        var bytes: Int { reply.reduce(0) { $0 + $1.count } + (retry?.body.count ?? 0) }
     }
 
     public let configuration: BrokerConfiguration
@@ -112,8 +130,23 @@ public struct BrokerStateMachine: Sendable {
     var tickets: [TicketID: Ticket] = [:]
     var pending: [RequestID: Pending] = [:]
     var completed: [RequestID: Completed] = [:]
-    var completedOrder = Deque<RequestID>()
-    var inflightPerClient: [PeerID: Int] = [:]
+    var completedOrder = Deque<(RequestID, UInt64)>()
+    var nextCompletedStamp: UInt64 = 0
+    /// Bytes held by ``completed``.
+    var completedBytes = 0
+    /// Open requests per owner (a principal, or a routing id without authentication).
+    var inflightPerClient: [String: Int] = [:]
+    /// Registered workers per pack (kept in step with ``workers``, so no per-request scan of the registry).
+    var workersPerPack: [String: Int] = [:]
+    /// Tickets in ``queues`` whose request is still open, per pack. The queues may also hold ids of tickets whose
+    /// request ended (skipped at dispatch, compacted away when they dominate).
+    var queuedLive: [String: Int] = [:]
+    /// Bytes of the bodies of open requests.
+    public internal(set) var pendingBytes = 0
+    /// No worker needs a heartbeat, expires or holds a late ticket before this time.
+    var nextWorkerScanAt: Int64 = .min
+    /// No open request reaches its deadline before this time.
+    var nextDeadlineAt: Int64 = .max
     var nextTicket: UInt64 = 0
     public private(set) var isShuttingDown = false
     /// Set while the journal cannot be written: new requests are refused, because what cannot be recorded
@@ -144,7 +177,7 @@ public struct BrokerStateMachine: Sendable {
     /// Requests waiting for a verdict.
     public var pendingCount: Int { pending.count }
     /// Registered workers per pack.
-    public func workerCount(pack: String) -> Int { workers.values.filter { $0.pack == pack }.count }
+    public func workerCount(pack: String) -> Int { workersPerPack[pack] ?? 0 }
 
     /// Stop taking new requests; those in flight finish or meet their deadline.
     public mutating func beginShutdown() {
@@ -155,6 +188,7 @@ public struct BrokerStateMachine: Sendable {
     public mutating func disconnectAll() -> [Action] {
         let actions = workers.keys.map { Action.sendToWorker($0, BrokerToWorker.disconnect(reason: "broker shutting down").encode()) }
         workers.removeAll()
+        workersPerPack.removeAll()
         idle.removeAll()
         return actions
     }
@@ -195,86 +229,196 @@ public struct BrokerStateMachine: Sendable {
         } else {
             return [refuse(client, service, requestID, .unknownService, "this broker offers 'screen' and \(configuration.packs.map { "'pack.\($0)'" }.joined(separator: ", "))")]
         }
-        let fingerprint = Self.fingerprint(service, body, principal: principal)
+        let request: Request
+        switch decode(body) {
+        case .success(let decoded): request = decoded
+        case .failure(let refusal): return [refuse(client, service, requestID, refusal.code, refusal.message)]
+        }
+        // One request id: the body's `request_id` is the request's identity, the frame carries the same for routing.
+        guard request.requestID == requestID.rawValue else {
+            return [refuse(client, service, requestID, .malformed, "the body's request_id \"\(request.requestID)\" differs from the REQUEST's request id \"\(requestID)\" (frame 4); send the same id in both")]
+        }
+        let fingerprint = Self.fingerprint(service, request, principal: principal)
+        let owner = Self.owner(client, principal)
         if let done = completed[requestID] {
             guard done.service == service, done.fingerprint == fingerprint else {
                 return [refuse(client, service, requestID, .conflict, "request id \(requestID) was already used for a different request; use a new id")]
             }
-            counters.cacheReplays += 1
-            return [.sendToClient(client, done.reply)]
+            guard done.provisional, var retry = done.retry else {
+                counters.cacheReplays += 1
+                return [.sendToClient(client, done.reply)]
+            }
+            // The answer was provisional (a pack failed): evaluate the failed packs again.
+            if let refusal = admission(client, service, requestID, owner: owner, packs: retry.packs.filter { retry.results[$0] == nil }, bytes: retry.body.count) {
+                return [refusal]
+            }
+            forget(requestID)
+            retry.waiters = [Waiter(client: client, owner: owner, partials: options.contains(.partials) && service == .screen)]
+            retry.deadlineAt = now + deadlineMilliseconds(deadline)
+            counters.reevaluated += 1
+            events.append(BrokerEvent("re-evaluating", ["request_id": requestID.rawValue, "principal": principal, "packs": retry.packs.filter { retry.results[$0] == nil }.joined(separator: " ")]))
+            return open(retry, now: now)
         }
         if var open = pending[requestID] {
             guard open.service == service, open.fingerprint == fingerprint else {
                 return [refuse(client, service, requestID, .conflict, "request id \(requestID) is in flight for a different request; use a new id")]
             }
             if !open.waiters.contains(where: { $0.client == client }) {
-                open.waiters.append(Waiter(client: client, partials: options.contains(.partials)))
-                inflightPerClient[client, default: 0] += 1
+                open.waiters.append(Waiter(client: client, owner: owner, partials: options.contains(.partials)))
+                inflightPerClient[owner, default: 0] += 1
                 pending[requestID] = open
             }
             counters.retriesAttached += 1
             return []
         }
+        if let refusal = admission(client, service, requestID, owner: owner, packs: packs, bytes: body.count) { return [refusal] }
+        var pending = Pending(
+            requestID: requestID, service: service, fingerprint: fingerprint, principal: principal, body: body,
+            waiters: [Waiter(client: client, owner: owner, partials: options.contains(.partials) && service == .screen)],
+            deadlineAt: now + deadlineMilliseconds(deadline), packs: packs)
+        Self.describe(&pending, request)
+        counters.requestsAccepted += 1
+        let accepted = Action.record(.accepted(requestID: requestID.rawValue, service: service.rawValue, body: body, principal: principal, department: pending.department))
+        return [accepted] + open(pending, now: now)
+    }
+
+    /// Whether a new request (or a re-evaluation) may be admitted; the refusal when not.
+    private mutating func admission(_ client: PeerID, _ service: ServiceName, _ requestID: RequestID, owner: String, packs: [String], bytes: Int) -> Action? {
         if isShuttingDown {
-            return [refuse(client, service, requestID, .shuttingDown, "the broker is stopping; retry when it is back")]
+            return refuse(client, service, requestID, .shuttingDown, "the broker is stopping; retry when it is back")
         }
         if let reason = journalUnavailable {
-            return [refuse(client, service, requestID, .internalError, "the journal cannot be written (\(reason)); the request was not accepted — retry later")]
+            return refuse(client, service, requestID, .internalError, "the journal cannot be written (\(reason)); the request was not accepted — retry later")
         }
         if let reason = journalBehind {
-            return [refuse(client, service, requestID, .overloaded, "\(reason); retry later")]
+            return refuse(client, service, requestID, .overloaded, "\(reason); retry later")
         }
-        if inflightPerClient[client, default: 0] >= configuration.maxInflightPerClient {
-            return [refuse(client, service, requestID, .overloaded, "more than \(configuration.maxInflightPerClient) requests in flight from this client; wait for answers")]
+        if inflightPerClient[owner, default: 0] >= configuration.maxInflightPerClient {
+            return refuse(client, service, requestID, .overloaded, "more than \(configuration.maxInflightPerClient) requests in flight from this client; wait for answers")
         }
-        for pack in packs where (queues[pack]?.count ?? 0) >= configuration.maxQueuePerPack {
-            return [refuse(client, service, requestID, .overloaded, "pack \(pack) has \(configuration.maxQueuePerPack) requests waiting; retry later")]
+        if pending.count >= configuration.maxInflight {
+            return refuse(client, service, requestID, .overloaded, "the broker has \(configuration.maxInflight) requests in flight; retry later")
         }
-        let request: Request
+        if pendingBytes + bytes > configuration.maxPendingBytes {
+            return refuse(client, service, requestID, .overloaded, "the open requests hold \(pendingBytes) bytes of bodies; the limit is \(configuration.maxPendingBytes); retry later")
+        }
+        for pack in packs where (queuedLive[pack] ?? 0) >= configuration.maxQueuePerPack {
+            return refuse(client, service, requestID, .overloaded, "pack \(pack) has \(configuration.maxQueuePerPack) requests waiting; retry later")
+        }
+        return nil
+    }
+
+    /// Why a body cannot be a request, as the code and message of its refusal.
+    struct Refusal: Error {
+        var code: ErrorCode
+        var message: String
+    }
+
+    /// Decodes and validates a request body. Cheap to refuse: the decoder's limits come from the schema, so a body
+    /// no valid request could be (too deep, too many values, too long a string) stops at the first value that
+    /// passes them, before a tree is built.
+    func decode(_ body: [UInt8]) -> Result<Request, Refusal> {
         do {
-            request = try body.withUnsafeBufferPointer { buffer throws(RequestValidationError) in try decoder.decode(bytes: buffer) }
+            return .success(try body.withUnsafeBufferPointer { buffer throws(RequestValidationError) in try decoder.decode(bytes: buffer) })
         } catch {
             if error.errors.first?.code == .invalidJSON {
-                return [refuse(client, service, requestID, .invalidJSON, error.errors.first?.message ?? "not JSON")]
+                return .failure(Refusal(code: .invalidJSON, message: error.errors.first?.message ?? "not JSON"))
             }
             let shown = error.errors.prefix(5).map(\.description).joined(separator: "; ")
             let more = error.errors.count > 5 ? " (and \(error.errors.count - 5) more)" : ""
-            return [refuse(client, service, requestID, .schemaViolation, shown + more)]
+            return .failure(Refusal(code: .schemaViolation, message: shown + more))
         }
-        if service != .screen, let pack = packs.first, !hasWorkers(pack) {
-            return [refuse(client, service, requestID, .noWorkers, "no worker serves pack \(pack) now; retry later")]
-        }
-        let milliseconds = deadline.isBrokerDefault ? configuration.defaultDeadlineMilliseconds : min(Int64(deadline.milliseconds), configuration.maxDeadlineMilliseconds)
-        var open = Pending(
-            requestID: requestID, service: service, fingerprint: fingerprint,
-            waiters: [Waiter(client: client, partials: options.contains(.partials) && service == .screen)],
-            deadlineAt: now + milliseconds, packs: packs)
-        if case .string(let department)? = request.value(at: ["requester", "department"]) { open.department = department }
-        if case .date(let day)? = request.value(at: ["screening_date"]) { open.screeningDate = day }
-        counters.requestsAccepted += 1
-        inflightPerClient[client, default: 0] += 1
-        var actions: [Action] = [
-            .record(.accepted(requestID: requestID.rawValue, service: service.rawValue, body: body, principal: principal, department: open.department))
-        ]
-        for pack in packs {
-            guard hasWorkers(pack) else {
-                open.failures[pack] = (.noWorkers, "no worker serves pack \(pack)")
-                continue
-            }
+    }
+
+    /// The deadline a REQUEST asks for, within the broker's bounds.
+    func deadlineMilliseconds(_ deadline: Deadline) -> Int64 {
+        deadline.isBrokerDefault ? configuration.defaultDeadlineMilliseconds : min(Int64(deadline.milliseconds), configuration.maxDeadlineMilliseconds)
+    }
+
+    /// Whose in-flight limit a request counts against: the principal with authentication; without it every
+    /// client is ``anonymous``, so its connection (routing id) stands in.
+    static func owner(_ client: PeerID, _ principal: String) -> String {
+        principal == anonymous ? "peer:\(client)" : principal
+    }
+
+    /// Copies what the verdict and the feed need from the request (department, screening date).
+    static func describe(_ pending: inout Pending, _ request: Request) {
+        if case .string(let department)? = request.value(at: ["requester", "department"]) { pending.department = department }
+        if case .date(let day)? = request.value(at: ["screening_date"]) { pending.screeningDate = day }
+    }
+
+    /// Opens a request: a ticket for every pack that has no result yet, queued for its pack (a pack without a worker
+    /// now waits for one until the deadline: a worker may be restarting), then dispatched.
+    private mutating func open(_ request: Pending, now: Int64) -> [Action] {
+        var open = request
+        open.tickets = []
+        for pack in open.packs where open.results[pack] == nil {
             nextTicket += 1
             // A ticket id the codec accepts by construction: "t-" and decimal digits.
             guard let ticketID = try? TicketID("t-\(nextTicket)") else { continue }
-            tickets[ticketID] = Ticket(id: ticketID, request: requestID, pack: pack, body: body)
+            tickets[ticketID] = Ticket(id: ticketID, request: open.requestID, pack: pack, body: open.body)
             open.tickets.append(ticketID)
-            queues[pack, default: Deque()].append(ticketID)
+            enqueue(ticketID, pack: pack)
         }
-        pending[requestID] = open
-        for pack in packs { actions += dispatch(pack, now: now) }
-        if pending[requestID]?.isComplete == true { actions += finish(requestID) }
+        open.failures = [:]
+        for waiter in open.waiters { inflightPerClient[waiter.owner, default: 0] += 1 }
+        pendingBytes += open.body.count
+        nextDeadlineAt = min(nextDeadlineAt, open.deadlineAt)
+        pending[open.requestID] = open
+        var actions: [Action] = []
+        for pack in open.packs where open.results[pack] == nil { actions += dispatch(pack, now: now) }
+        if pending[open.requestID]?.isComplete == true { actions += finish(open.requestID) }
         return actions
     }
 
-    /// Re-dispatches a journaled request that has no verdict yet (after a restart). Nobody waits for it; its
+    /// Puts a live ticket at the back of its pack's queue.
+    mutating func enqueue(_ ticketID: TicketID, pack: String, atHead: Bool = false) {
+        if atHead { queues[pack, default: Deque()].prepend(ticketID) } else { queues[pack, default: Deque()].append(ticketID) }
+        queuedLive[pack, default: 0] += 1
+    }
+
+    /// Removes an open request and everything it holds: its in-flight counts, its body, its tickets (a ticket in a
+    /// queue is dropped there; one a worker holds is kept, without its body, until the worker answers or dies).
+    mutating func close(_ requestID: RequestID, now: Int64, expired: Bool = false) -> Pending? {
+        guard let open = pending.removeValue(forKey: requestID) else { return nil }
+        pendingBytes -= open.body.count
+        for waiter in open.waiters {
+            let left = (inflightPerClient[waiter.owner] ?? 1) - 1
+            inflightPerClient[waiter.owner] = left > 0 ? left : nil
+        }
+        for ticketID in open.tickets {
+            guard var ticket = tickets[ticketID] else { continue }
+            if let holder = ticket.worker {
+                ticket.request = nil
+                ticket.body = []
+                if expired {
+                    ticket.lateSince = now
+                    // Keeping a ticket past its deadline costs the worker credit.
+                    if var worker = workers[holder] {
+                        worker.capacity = max(1, worker.capacity / 2)
+                        workers[holder] = worker
+                    }
+                    nextWorkerScanAt = min(nextWorkerScanAt, now + configuration.lateTicketGraceMilliseconds)
+                }
+                tickets[ticketID] = ticket
+            } else {
+                tickets[ticketID] = nil
+                queuedLive[ticket.pack, default: 1] -= 1
+                if expired { counters.ticketsExpired += 1 }
+                compact(ticket.pack)
+            }
+        }
+        return open
+    }
+
+    /// Drops ids of ended tickets from a queue once they outnumber the live ones.
+    private mutating func compact(_ pack: String) {
+        guard let queue = queues[pack], queue.count > 1_024, queue.count > 2 * (queuedLive[pack] ?? 0) else { return }
+        let tickets = self.tickets
+        queues[pack]?.removeAll { tickets[$0] == nil }
+    }
+
+    /// Re-dispatches a journaled request that has no answer yet (after a restart). Nobody waits for it; its
     /// verdict is journaled and published, and a client that retries the id attaches to it.
     public mutating func recover(requestID: RequestID, service: ServiceName, body: [UInt8], principal: String, now: Int64) -> [Action] {
         guard pending[requestID] == nil, completed[requestID] == nil else { return [] }
@@ -286,24 +430,22 @@ public struct BrokerStateMachine: Sendable {
         } else {
             return []
         }
+        let request = try? decode(body).get()
         var open = Pending(
-            requestID: requestID, service: service, fingerprint: Self.fingerprint(service, body, principal: principal), waiters: [],
+            requestID: requestID, service: service,
+            fingerprint: request.map { Self.fingerprint(service, $0, principal: principal) } ?? Self.fingerprint(service, body, principal: principal),
+            principal: principal, body: body, waiters: [],
             deadlineAt: now + max(configuration.defaultDeadlineMilliseconds, 60_000), packs: packs)
-        if let request = try? body.withUnsafeBufferPointer({ buffer throws(RequestValidationError) in try decoder.decode(bytes: buffer) }) {
-            if case .string(let department)? = request.value(at: ["requester", "department"]) { open.department = department }
-            if case .date(let day)? = request.value(at: ["screening_date"]) { open.screeningDate = day }
-        }
-        for pack in packs {
-            nextTicket += 1
-            guard let ticketID = try? TicketID("t-\(nextTicket)") else { continue }
-            tickets[ticketID] = Ticket(id: ticketID, request: requestID, pack: pack, body: body)
-            open.tickets.append(ticketID)
-            queues[pack, default: Deque()].append(ticketID)
-        }
-        pending[requestID] = open
-        var actions: [Action] = []
-        for pack in packs { actions += dispatch(pack, now: now) }
-        return actions
+        if let request { Self.describe(&open, request) }
+        return self.open(open, now: now)
+    }
+
+    /// Whether two bodies are the same request: byte-equal, or equal once decoded (a client's JSON library may have
+    /// re-serialised it with other key order or whitespace).
+    public func sameRequest(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        if a == b { return true }
+        guard let x = try? decode(a).get(), let y = try? decode(b).get() else { return false }
+        return Self.fingerprint(.screen, x, principal: "") == Self.fingerprint(.screen, y, principal: "")
     }
 
     /// The journal could not record these requests' acceptance: drop them (tickets already sent are answered
@@ -311,14 +453,8 @@ public struct BrokerStateMachine: Sendable {
     public mutating func abandon(_ requestIDs: [RequestID], reason: String) -> [Action] {
         var actions: [Action] = []
         for requestID in requestIDs {
-            guard let open = pending.removeValue(forKey: requestID) else { continue }
-            for ticketID in open.tickets {
-                tickets[ticketID]?.request = nil
-                if tickets[ticketID]?.worker == nil { tickets[ticketID] = nil }
-            }
+            guard let open = close(requestID, now: 0) else { continue }
             for waiter in open.waiters {
-                let left = (inflightPerClient[waiter.client] ?? 1) - 1
-                inflightPerClient[waiter.client] = left > 0 ? left : nil
                 actions.append(refuse(waiter.client, open.service, requestID, .internalError, "the journal cannot be written (\(reason)); the request was not accepted — retry later"))
             }
         }
@@ -327,7 +463,8 @@ public struct BrokerStateMachine: Sendable {
 
     /// Forget a cached answer (its journal record failed, so it must not be replayed).
     public mutating func forget(_ requestID: RequestID) {
-        completed[requestID] = nil
+        guard let gone = completed.removeValue(forKey: requestID) else { return }
+        completedBytes -= gone.bytes
     }
 
     /// Whether the broker already knows this request id (in flight or answered).
@@ -380,8 +517,22 @@ public struct BrokerStateMachine: Sendable {
         }))])
     }
 
-    func hasWorkers(_ pack: String) -> Bool { workers.values.contains { $0.pack == pack } }
+    func hasWorkers(_ pack: String) -> Bool { (workersPerPack[pack] ?? 0) > 0 }
 
+    /// What makes two requests the same: the service, the principal and the canonical form of the decoded
+    /// request (defaults applied), so re-serialising a request is no conflict and a different request under the
+    /// same id still is.
+    static func fingerprint(_ service: ServiceName, _ request: Request, principal: String) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: service.bytes)
+        hasher.update(data: [0])
+        hasher.update(data: Array(principal.utf8))
+        hasher.update(data: [1])
+        hasher.update(data: request.root.canonicalBytes)
+        return Array(hasher.finalize())
+    }
+
+    /// A body that no longer decodes (say, recovered under another schema): its bytes stand in.
     static func fingerprint(_ service: ServiceName, _ body: [UInt8], principal: String) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(data: service.bytes)

@@ -124,6 +124,6 @@ final class JournalCommitter: @unchecked Sendable {
     }
 
     private static func completed(_ batch: Batch) -> [String] {
-        batch.records.compactMap { if case .completed(let id, _, _, _) = $0 { id } else { nil } }
+        batch.records.compactMap { if case .completed(let id, _, _, _, _) = $0 { id } else { nil } }
     }
 }

@@ -27,6 +27,8 @@ struct Entry: Sendable {
     var anchorHash: String?
     var prunedBefore: String?
     var packs: [PackRevision] = []
+    /// A `completed` entry that is not the verdict of record (schema 3; NULL in the table otherwise).
+    var provisional = false
     /// Lower-case hex SHA-256, as stored.
     var hash: String = ""
 
@@ -73,6 +75,10 @@ struct Entry: Sendable {
                 field(judgedBy)
             }
         }
+        if provisional {
+            // Only when set, so entries written before schema 3 keep their hashes.
+            field("+provisional")
+        }
         return out
     }
 
@@ -106,6 +112,7 @@ extension Entry {
         verdict = screening.verdict
         result = Data(screening.result)
         packs = screening.packs
+        provisional = screening.provisional
     }
 
     /// Reads the columns of an `entry` row (packs are added by the caller). Throws on a missing or mistyped value,
@@ -124,6 +131,7 @@ extension Entry {
             anchorHash: try row.decode(forColumn: "anchor_hash"),
             prunedBefore: try row.decode(forColumn: "pruned_before"),
             hash: try row.decode(forColumn: "hash"))
+        provisional = row.hasColumn("provisional") ? (try row.decode(Int64?.self, forColumn: "provisional") ?? 0) != 0 : false
     }
 
     /// Inserts the entry and its pack rows.
@@ -131,12 +139,12 @@ extension Entry {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO entry (seq, kind, at, request_id, service, body, body_sha256, principal, department,
-                    verdict, result, pruned_through, anchor_hash, pruned_before, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    verdict, result, pruned_through, anchor_hash, pruned_before, hash, provisional)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         try statement.execute(arguments: [
             sequence, kind.rawValue, at, requestID, service, body, bodySHA256, principal, department, verdict, result,
-            prunedThrough, anchorHash, prunedBefore, hash,
+            prunedThrough, anchorHash, prunedBefore, hash, provisional ? 1 : nil,
         ])
         let packStatement = try db.cachedStatement(
             sql: "INSERT INTO entry_pack (seq, pack_id, version, digest, judged_by) VALUES (?, ?, ?, ?, ?)")
@@ -161,7 +169,8 @@ extension Entry {
             let completedAt = JournalTimestamp(rfc3339: at)
         else { throw JournalError(.corrupt, "entry \(sequence) is not a readable completion") }
         return CompletedScreening(
-            requestID: requestID, verdict: verdict, result: [UInt8](result), packs: packs, completedAt: completedAt)
+            requestID: requestID, verdict: verdict, result: [UInt8](result), packs: packs, completedAt: completedAt,
+            provisional: provisional)
     }
 }
 

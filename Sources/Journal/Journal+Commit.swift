@@ -43,6 +43,7 @@ extension Journal {
             guard try ChainHead.acceptedSequence(of: screening.requestID, db) != nil else {
                 throw JournalError(.invalidWrite, "request id '\(screening.requestID)' was never accepted")
             }
+            // Once a request has its verdict of record, nothing more is answered for it.
             if try ChainHead.completedSequence(of: screening.requestID, db) != nil {
                 throw JournalError(.conflict, "request id '\(screening.requestID)' already has a verdict")
             }
@@ -89,7 +90,7 @@ struct ChainHead {
 
     static func completedSequence(of requestID: String, _ db: Database) throws -> Int64? {
         try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT seq FROM entry WHERE kind = 'completed' AND request_id = ?"),
+            db.cachedStatement(sql: "SELECT seq FROM entry WHERE kind = 'completed' AND provisional IS NULL AND request_id = ?"),
             arguments: [requestID])
     }
 }

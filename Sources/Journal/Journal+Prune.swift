@@ -80,7 +80,7 @@ extension Journal {
         let candidates = try Row.fetchCursor(
             db,
             sql: """
-                SELECT e.seq, e.kind, (SELECT c.seq FROM entry c WHERE c.kind = 'completed' AND c.request_id = e.request_id)
+                SELECT e.seq, e.kind, (SELECT max(c.seq) FROM entry c WHERE c.kind = 'completed' AND c.request_id = e.request_id)
                     AS completion
                 FROM entry e WHERE e.seq < ? ORDER BY e.seq
                 """, arguments: [stop ?? Int64.max])

@@ -18,13 +18,14 @@ extension Journal {
         }
     }
 
-    /// Requests accepted but without a verdict, oldest first: after a crash the broker dispatches them again.
+    /// Requests accepted that got no answer at all (neither a verdict nor a provisional answer), oldest first: after a
+    /// crash the broker dispatches them again.
     /// - Throws: ``JournalError`` when the journal cannot be read.
     public func unfinished() throws(JournalError) -> [JournalRecord] {
         try mapErrors("cannot read the journal \(path)") {
             try pool.read { db in
                 try Row.fetchAll(
-                    db, sql: "\(Self.recordSelect) WHERE a.kind = 'accepted' AND c.seq IS NULL ORDER BY a.seq"
+                    db, sql: "\(Self.recordSelect) WHERE a.kind = 'accepted' AND c_seq IS NULL AND p_seq IS NULL ORDER BY a.seq"
                 )
                 .map { try Self.record(from: $0, db) }
             }
@@ -37,7 +38,7 @@ extension Journal {
         var conditions = ["a.kind = 'accepted'"]
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let verdict = filter.verdict {
-            conditions.append("c.verdict = ?")
+            conditions.append("coalesce(c_verdict, (SELECT verdict FROM entry WHERE seq = p_seq)) = ?")
             arguments.append(verdict)
         }
         if let department = filter.department {
@@ -54,7 +55,7 @@ extension Journal {
         }
         if let pack = filter.packID {
             let version = filter.packVersion.map { _ in " AND p.version = ?" } ?? ""
-            conditions.append("EXISTS (SELECT 1 FROM entry_pack p WHERE p.seq = c.seq AND p.pack_id = ?\(version))")
+            conditions.append("EXISTS (SELECT 1 FROM entry_pack p WHERE p.seq = coalesce(c_seq, p_seq) AND p.pack_id = ?\(version))")
             arguments.append(pack)
             if let v = filter.packVersion { arguments.append(v) }
         }
@@ -69,10 +70,12 @@ extension Journal {
         }
     }
 
-    /// An accepted entry (`a`) joined with its completion (`c`, columns prefixed `c_`).
+    /// An accepted entry (`a`) joined with its verdict of record (`c`, columns prefixed `c_`) and the sequence of its
+    /// latest provisional answer (`p_seq`).
     static let recordSelect = """
-        SELECT a.*, c.seq AS c_seq, c.at AS c_at, c.verdict AS c_verdict, c.result AS c_result
-        FROM entry a LEFT JOIN entry c ON c.kind = 'completed' AND c.request_id = a.request_id
+        SELECT * FROM (SELECT a.*, c.seq AS c_seq, c.at AS c_at, c.verdict AS c_verdict, c.result AS c_result,
+            (SELECT max(q.seq) FROM entry q WHERE q.kind = 'completed' AND q.provisional IS NOT NULL AND q.request_id = a.request_id) AS p_seq
+        FROM entry a LEFT JOIN entry c ON c.kind = 'completed' AND c.provisional IS NULL AND c.request_id = a.request_id) a
         """
 
     static func record(from row: Row, _ db: Database) throws -> JournalRecord {
@@ -80,20 +83,23 @@ extension Journal {
         // Re-hashed on every read: a record changed after it was written is never served.
         try checkIntegrity(accepted, db)
         let request = try accepted.acceptedRequest()
-        guard let completedSequence: Int64 = try row.decode(forColumn: "c_seq") else {
-            return JournalRecord(sequence: accepted.sequence, request: request, completion: nil)
+        func answer(_ column: String, provisional: Bool) throws -> CompletedScreening? {
+            guard let sequence: Int64 = try row.decode(forColumn: column) else { return nil }
+            guard let answerRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM entry WHERE seq = ?"), arguments: [sequence]) else {
+                throw JournalError(.corrupt, "entry \(sequence) vanished while it was read")
+            }
+            var completed = try Entry(row: answerRow)
+            completed.packs = try packs(of: sequence, db)
+            try checkIntegrity(completed, db)
+            guard completed.requestID == request.requestID, completed.provisional == provisional else {
+                throw JournalError(.corrupt, "entry \(sequence) answers request \(completed.requestID ?? "?"), not \(request.requestID)")
+            }
+            return try completed.completedScreening()
         }
-        guard let completedRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM entry WHERE seq = ?"), arguments: [completedSequence]) else {
-            throw JournalError(.corrupt, "entry \(completedSequence) vanished while it was read")
-        }
-        var completed = try Entry(row: completedRow)
-        completed.packs = try packs(of: completedSequence, db)
-        try checkIntegrity(completed, db)
-        guard completed.requestID == request.requestID else {
-            throw JournalError(.corrupt, "entry \(completedSequence) completes request \(completed.requestID ?? "?"), not \(request.requestID)")
-        }
+        let completion = try answer("c_seq", provisional: false)
         return JournalRecord(
-            sequence: accepted.sequence, request: request, completion: try completed.completedScreening())
+            sequence: accepted.sequence, request: request, completion: completion,
+            provisional: completion == nil ? try answer("p_seq", provisional: true) : nil)
     }
 
     static func packs(of sequence: Int64, _ db: Database) throws -> [PackRevision] {

@@ -102,6 +102,9 @@ public struct CompletedScreening: Hashable, Sendable {
     public var packs: [PackRevision]
     /// When the verdict was combined.
     public var completedAt: JournalTimestamp
+    /// Not the verdict of record: an answer the client got while a pack had failed (no worker, deadline, worker
+    /// error), or an ERROR. A request has at most one verdict of record and any number of provisional answers.
+    public var provisional: Bool
 
     /// - Parameters:
     ///   - requestID: the request this completes.
@@ -109,9 +112,12 @@ public struct CompletedScreening: Hashable, Sendable {
     ///   - result: the combined result JSON, exact bytes.
     ///   - packs: the packs that judged it.
     ///   - completedAt: when.
+    ///   - provisional: whether this is a provisional answer rather than the verdict of record.
     public init(
-        requestID: String, verdict: String, result: [UInt8], packs: [PackRevision], completedAt: JournalTimestamp
+        requestID: String, verdict: String, result: [UInt8], packs: [PackRevision], completedAt: JournalTimestamp,
+        provisional: Bool = false
     ) {
+        self.provisional = provisional
         self.requestID = requestID
         self.verdict = verdict
         self.result = result
@@ -124,7 +130,7 @@ public struct CompletedScreening: Hashable, Sendable {
 public enum JournalWrite: Hashable, Sendable {
     /// A request was accepted (before dispatch).
     case accepted(AcceptedRequest)
-    /// A request's verdict was combined (before the reply and the publication).
+    /// A request was answered (before the reply and the publication): its verdict of record, or a provisional answer.
     case completed(CompletedScreening)
 }
 
@@ -134,14 +140,20 @@ public struct JournalRecord: Hashable, Sendable {
     public var sequence: Int64
     /// The request as received.
     public var request: AcceptedRequest
-    /// The verdict; nil while the request is unfinished.
+    /// The verdict of record; nil while the request has none.
     public var completion: CompletedScreening?
+    /// The latest provisional answer (``CompletedScreening/provisional``), when there is no verdict of record.
+    public var provisional: CompletedScreening?
+
+    /// What people are shown: the verdict of record, else the latest provisional answer.
+    public var shown: CompletedScreening? { completion ?? provisional }
 
     /// - Parameters:
     ///   - sequence: the sequence number of the `accepted` entry.
     ///   - request: the request.
     ///   - completion: its verdict, if any.
-    public init(sequence: Int64, request: AcceptedRequest, completion: CompletedScreening?) {
+    public init(sequence: Int64, request: AcceptedRequest, completion: CompletedScreening?, provisional: CompletedScreening? = nil) {
+        self.provisional = provisional
         self.sequence = sequence
         self.request = request
         self.completion = completion

@@ -17,11 +17,13 @@ internal import GRDB
 /// );
 /// CREATE TABLE entry_pack (seq → entry ON DELETE CASCADE, pack_id, version, digest, PRIMARY KEY (seq, pack_id));
 /// -- version 2 adds entry_pack.judged_by: the principal of the worker key that judged the pack (inside the chain)
+/// -- version 3 adds entry.provisional: 1 on a `completed` entry that is not the verdict of record (inside the chain
+/// --   when set); one verdict of record per request, any number of provisional answers
 /// CREATE VIEW screening AS …                 -- one row per request with its verdict, for people using sqlite3
 /// ```
 enum JournalSchema {
     /// The schema version this build writes and reads.
-    static let version = 2
+    static let version = 3
     /// `PRAGMA application_id` of a journal file: "aisc".
     static let applicationID: Int32 = 0x6169_7363
 
@@ -82,6 +84,31 @@ enum JournalSchema {
         // Version 2: who judged each pack (the worker's principal), inside the hash chain when present.
         migrator.registerMigration("v2") { db in
             try db.execute(sql: "ALTER TABLE entry_pack ADD COLUMN judged_by TEXT; PRAGMA user_version = 2;")
+        }
+        // Version 3: answers that are not the verdict of record (a pack failed, or an ERROR) are kept too, as
+        // `completed` entries with `provisional = 1`; a request has at most one verdict of record.
+        migrator.registerMigration("v3") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE entry ADD COLUMN provisional INTEGER CHECK (provisional IS NULL OR (provisional = 1 AND kind = 'completed'));
+                    DROP INDEX entry_completed_request;
+                    CREATE UNIQUE INDEX entry_completed_request ON entry (request_id) WHERE kind = 'completed' AND provisional IS NULL;
+                    CREATE INDEX entry_provisional_request ON entry (request_id, seq) WHERE kind = 'completed' AND provisional IS NOT NULL;
+                    DROP VIEW screening;
+                    CREATE VIEW screening AS
+                        SELECT a.request_id, a.service, a.at AS received_at, a.principal, a.department,
+                            a.body_sha256, coalesce(c.verdict, p.verdict) AS verdict, coalesce(c.at, p.at) AS completed_at,
+                            (SELECT group_concat(x.pack_id || '@' || x.version, ' ')
+                                FROM entry_pack x WHERE x.seq = coalesce(c.seq, p.seq)) AS packs,
+                            a.seq AS accepted_seq, c.seq AS completed_seq,
+                            CASE WHEN c.seq IS NULL AND p.seq IS NOT NULL THEN 1 ELSE 0 END AS provisional
+                        FROM entry a
+                        LEFT JOIN entry c ON c.kind = 'completed' AND c.provisional IS NULL AND c.request_id = a.request_id
+                        LEFT JOIN entry p ON p.seq = (SELECT max(q.seq) FROM entry q
+                            WHERE q.kind = 'completed' AND q.provisional IS NOT NULL AND q.request_id = a.request_id)
+                        WHERE a.kind = 'accepted';
+                    PRAGMA user_version = 3;
+                    """)
         }
         return migrator
     }

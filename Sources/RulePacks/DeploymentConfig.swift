@@ -49,7 +49,12 @@ public struct DeploymentConfig: Sendable {
     public var maxMessageBytes = 1 << 20
     public var maxQueuePerPack = 10_000
     public var maxInflightPerClient = 5_000
+    public var maxInflight = 20_000
+    public var maxPendingBytes = 128 << 20
     public var completedCache = 10_000
+    public var completedCacheBytes = 64 << 20
+    public var highWaterMark = 1_000
+    public var lateTicketGraceMilliseconds = 6_000
     public var workerCapacity = 8
     public var idleSpinMicroseconds = 0
     public var jsonLimits = JSONLimits()
@@ -124,6 +129,7 @@ public struct DeploymentConfig: Sendable {
                 let allowed: Set<String> = [
                     "client_endpoint", "worker_endpoint", "publish_endpoint", "heartbeat_ms", "heartbeat_liveness",
                     "default_deadline_ms", "max_message_bytes", "max_queue_per_pack", "max_inflight_per_client", "completed_cache",
+                    "max_inflight", "max_pending_bytes", "completed_cache_bytes", "high_water_mark", "late_ticket_grace_ms",
                     "max_json_depth", "max_string_bytes", "max_list_items", "worker_capacity", "idle_spin_us",
                 ]
                 for (k, v) in source.mapping(value, what: "broker", allowed: allowed) ?? [] {
@@ -138,6 +144,11 @@ public struct DeploymentConfig: Sendable {
                     case "max_message_bytes": int(json, k, 1024, into: &maxMessageBytes, &source)
                     case "max_queue_per_pack": int(json, k, 1, into: &maxQueuePerPack, &source)
                     case "max_inflight_per_client": int(json, k, 1, into: &maxInflightPerClient, &source)
+                    case "max_inflight": int(json, k, 1, into: &maxInflight, &source)
+                    case "max_pending_bytes": int(json, k, 1 << 20, into: &maxPendingBytes, &source)
+                    case "completed_cache_bytes": int(json, k, 0, into: &completedCacheBytes, &source)
+                    case "high_water_mark": int(json, k, 10, maximum: 1_000_000, into: &highWaterMark, &source)
+                    case "late_ticket_grace_ms": int(json, k, 0, into: &lateTicketGraceMilliseconds, &source)
                     case "max_json_depth": int(json, k, 4, into: &jsonLimits.maxDepth, &source)
                     case "max_string_bytes": int(json, k, 64, into: &jsonLimits.maxStringLength, &source)
                     case "max_list_items": int(json, k, 1, into: &jsonLimits.maxContainerCount, &source)

@@ -104,22 +104,39 @@ struct BrokerStateMachineTests {
         #expect(m.pendingCount == 0)
     }
 
-    @Test func aPackWithNoWorkersMakesTheScreeningNeedsReviewNeverApproved() throws {
+    @Test func aPackWithNoWorkersWaitsUntilTheDeadlineThenTheScreeningIsNeedsReviewNeverApproved() throws {
         var m = machine()
         for pack in ["ai-act", "workplace"] { _ = m.workerMessage(from: Self.worker(pack), frames: try Self.ready(pack), now: 0) }
-        let dispatched = try Self.dispatched(m.clientMessage(from: client, frames: try request("r"), now: 0))
+        let dispatched = try Self.dispatched(m.clientMessage(from: client, frames: try request("r", deadline: 5_000), now: 0))
         #expect(dispatched.count == 2)
-        let json = try Self.finalJSON(try Self.replies(answer(&m, dispatched, [:]), to: client).first)
+        // The gdpr ticket waits for a worker (one may be restarting): the two answers alone finish nothing.
+        #expect(try Self.replies(answer(&m, dispatched, [:]), to: client).isEmpty)
+        #expect(try Self.replies(m.tick(now: 4_999), to: client).isEmpty)
+        let json = try Self.finalJSON(try Self.replies(m.tick(now: 5_000), to: client).first)
         #expect(json["verdict"] == .string("needs-review"))
         guard case .array(let errors)? = json["errors"] else { throw FailedExpectation(description: "no errors") }
         #expect(errors.contains { if case .string(let s) = $0 { s.hasPrefix("gdpr:") && s.contains("no-workers") } else { false } })
+        #expect(m.counters.failedClosed == 1)
+        #expect(m.drainEvents().contains { $0.name == "failed-closed" && $0.fields["packs"] == "gdpr:no-workers" && $0.fields["request_id"] == "r" })
     }
 
-    @Test func aSinglePackServiceWithoutWorkersIsAnErrorReply() throws {
+    @Test func aTicketWithoutAWorkerIsServedByAWorkerThatJoinsBeforeTheDeadline() throws {
         var m = machine()
-        let replies = try Self.replies(m.clientMessage(from: client, frames: try request("r", service: try .pack("gdpr")), now: 0), to: client)
-        guard case .error(_, _, let code, _)? = replies.first else { throw FailedExpectation(description: "\(replies)") }
+        #expect(try Self.dispatched(m.clientMessage(from: client, frames: try request("r", service: try .pack("gdpr"), deadline: 5_000), now: 0)).isEmpty)
+        let dispatched = try Self.dispatched(m.workerMessage(from: Self.worker("gdpr"), frames: try Self.ready("gdpr"), now: 3_000))
+        #expect(dispatched.count == 1)
+        let replies = try Self.replies(answer(&m, dispatched, ["gdpr": "approved"], now: 3_001), to: client)
+        #expect(try Self.finalJSON(replies.first)["verdict"] == .string("approved"))
+    }
+
+    @Test func aSinglePackServiceWithoutWorkersIsAnErrorReplyAtTheDeadline() throws {
+        var m = machine()
+        #expect(try Self.replies(m.clientMessage(from: client, frames: try request("r", service: try .pack("gdpr"), deadline: 2_000), now: 0), to: client).isEmpty)
+        let actions = m.tick(now: 2_000)
+        guard case .error(_, _, let code, _)? = try Self.replies(actions, to: client).first else { throw FailedExpectation(description: "\(actions)") }
         #expect(code == .noWorkers)
+        // The ERROR closes the request in the journal, as a provisional answer (a retry evaluates it again).
+        #expect(actions.contains { if case .record(.completed("r", "error", _, [], true)) = $0 { true } else { false } })
     }
 
     @Test func aRetryInFlightAttachesAndEveryWaiterGetsOneAnswer() throws {

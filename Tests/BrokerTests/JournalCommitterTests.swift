@@ -16,7 +16,7 @@ struct JournalCommitterTests {
             let ids = records.map { record -> String in
                 switch record {
                 case .accepted(let id, _, _, _, _): id
-                case .completed(let id, _, _, _): id
+                case .completed(let id, _, _, _, _): id
                 }
             }
             if ids.contains(where: failing.contains) { throw CocoaError(.fileWriteOutOfSpace) }
@@ -51,7 +51,7 @@ struct JournalCommitterTests {
         let outcomes = Outcomes()
         let committer = JournalCommitter(journal: journal) { reported in outcomes.all.withLock { $0 += reported } }
         committer.submit(Self.batch(1, "r-1"))
-        committer.submit(JournalCommitter.Batch(id: 2, records: [.completed(requestID: "r-1", verdict: "approved", result: [], packs: [])]))
+        committer.submit(JournalCommitter.Batch(id: 2, records: [.completed(requestID: "r-1", verdict: "approved", result: [], packs: [], provisional: false)]))
         committer.submit(Self.batch(3, "r-3"))
         committer.stop()
         let reported = outcomes.all.withLock { $0 }

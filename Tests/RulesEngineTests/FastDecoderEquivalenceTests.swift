@@ -66,7 +66,10 @@ struct FastDecoderEquivalenceTests {
             { $0 + " x" },
             { $0.replacingOccurrences(of: "\"1.0\"", with: "\"1.1\"") },
             { $0.replacingOccurrences(of: "\"DK\"", with: "\"DKK\"") },
-            { $0.replacingOccurrences(of: "\"name\": \"", with: "\"name\": \"\\n\\t") },
+            { $0.replacingOccurrences(of: "\"name\": \"", with: "\"name\": \"\\t") },
+            // Control characters: a tab is text, a line break in a one-line field and C1 are not.
+            { $0.replacingOccurrences(of: "\"vendor\": \"", with: "\"vendor\": \"\\n") },
+            { $0.replacingOccurrences(of: "\"vendor\": \"", with: "\"vendor\": \"\u{85}") },
         ]
         var agreedValid = 0
         for _ in 0..<3_000 {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RulesEngine
@@ -68,12 +69,27 @@ struct SchemaLoaderTests {
     }
 
     @Test(arguments: [
-        "pattern", "$ref", "oneOf", "anyOf", "allOf", "if", "format_", "exclusiveMinimum", "patternProperties",
+        "$ref", "oneOf", "anyOf", "allOf", "if", "format_", "exclusiveMinimum", "patternProperties",
     ])
     func rejectsUnsupportedKeywords(keyword: String) {
         let error = Self.loadError(Self.object(#""x": {"type": "string", "default": "", "\#(keyword)": "a"}"#))
         #expect(error?.path == "#/properties/x")
         #expect(error?.message == "unsupported keyword '\(keyword)'")
+    }
+
+    @Test func acceptsOnlyTheTwoTextPatterns() throws {
+        for rule in [TextRule.singleLine, .multiLine] {
+            let escaped = rule.pattern.replacingOccurrences(of: "\\", with: "\\\\")
+            let schema = try SchemaLoader.load(json: Self.object(#""x": {"type": "string", "default": "", "pattern": "\#(escaped)"}"#))
+            guard case .object(let shape) = schema.kind else {
+                Issue.record("not an object")
+                return
+            }
+            #expect(shape.nodes[0].text == rule)
+        }
+        let error = Self.loadError(Self.object(#""x": {"type": "string", "default": "", "pattern": "^[a-z]+$"}"#))
+        #expect(error?.path == "#/properties/x/pattern")
+        #expect(error?.message.hasPrefix("only the two text patterns are supported") == true)
     }
 
     @Test func rejectsAnUnsupportedKeywordAtTheRoot() {

@@ -67,7 +67,7 @@ extension JSONReader {
             switch byte {
             case UInt8(ascii: "\""):
                 guard position - start - 2 <= limits.maxStringLength else {
-                    throw error("string longer than \(limits.maxStringLength) bytes", at: start + 1)
+                    throw limitError("string longer than \(limits.maxStringLength) bytes", at: start + 1)
                 }
                 return
             case UInt8(ascii: "\\"):

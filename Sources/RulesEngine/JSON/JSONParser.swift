@@ -6,11 +6,15 @@ public struct JSONLimits: Hashable, Sendable {
     public var maxStringLength: Int
     /// Most elements in one array or members in one object.
     public var maxContainerCount: Int
+    /// Most values in the whole document (every element and member counts): the total work one document may
+    /// cost, however its values are nested or spread.
+    public var maxValues: Int
 
-    public init(maxDepth: Int = 32, maxStringLength: Int = 65_536, maxContainerCount: Int = 10_000) {
+    public init(maxDepth: Int = 32, maxStringLength: Int = 65_536, maxContainerCount: Int = 10_000, maxValues: Int = 100_000) {
         self.maxDepth = maxDepth
         self.maxStringLength = maxStringLength
         self.maxContainerCount = maxContainerCount
+        self.maxValues = maxValues
     }
 }
 
@@ -20,6 +24,8 @@ public struct JSONSyntaxError: Error, Hashable, Sendable, CustomStringConvertibl
     public var offset: Int
     public var line: Int
     public var column: Int
+    /// The text may be valid JSON, but it passes one of the ``JSONLimits`` (depth, string length, count, values).
+    public var isLimit = false
 
     public var description: String { "line \(line), column \(column): \(message)" }
 }
@@ -59,6 +65,8 @@ struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     let limits: JSONLimits
     var position = 0
+    /// Elements and members read so far (``JSONLimits/maxValues``).
+    var values = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>, limits: JSONLimits) {
         self.bytes = bytes
@@ -127,6 +135,13 @@ struct JSONReader {
             i += 1
         }
         return JSONSyntaxError(message: message, offset: end, line: line, column: column)
+    }
+
+    /// An error for a passed limit.
+    func limitError(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
+        var failure = error(message, at: offset)
+        failure.isLimit = true
+        return failure
     }
 
     @inline(__always) mutating func skipWhitespace() {
@@ -220,7 +235,7 @@ struct JSONReader {
         depth: Int,
         _ member: (inout JSONReader, Int, UnsafeBufferPointer<UInt8>?, String?) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
-        guard depth <= limits.maxDepth else { throw error("nesting deeper than \(limits.maxDepth) levels") }
+        guard depth <= limits.maxDepth else { throw limitError("nesting deeper than \(limits.maxDepth) levels") }
         try expect(UInt8(ascii: "{"), "'{'")
         if peek() == UInt8(ascii: "}") {
             position += 1
@@ -237,7 +252,7 @@ struct JSONReader {
             var escaped: String?
             if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
                 guard i - start <= limits.maxStringLength else {
-                    throw error("string longer than \(limits.maxStringLength) bytes", at: start)
+                    throw limitError("string longer than \(limits.maxStringLength) bytes", at: start)
                 }
                 raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
                 position = i + 1
@@ -246,9 +261,11 @@ struct JSONReader {
             }
             try expect(UInt8(ascii: ":"), "':' after object key")
             count += 1
+            values += 1
             guard count <= limits.maxContainerCount else {
-                throw error("object has more than \(limits.maxContainerCount) members")
+                throw limitError("object has more than \(limits.maxContainerCount) members")
             }
+            guard values <= limits.maxValues else { throw limitError("more than \(limits.maxValues) values in the document") }
             try member(&self, keyOffset, raw, escaped)
             guard let next = peek() else { throw error("unexpected end of JSON text in object") }
             position += 1
@@ -262,7 +279,7 @@ struct JSONReader {
         depth: Int,
         _ element: (inout JSONReader) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
-        guard depth <= limits.maxDepth else { throw error("nesting deeper than \(limits.maxDepth) levels") }
+        guard depth <= limits.maxDepth else { throw limitError("nesting deeper than \(limits.maxDepth) levels") }
         try expect(UInt8(ascii: "["), "'['")
         if peek() == UInt8(ascii: "]") {
             position += 1
@@ -271,9 +288,11 @@ struct JSONReader {
         var count = 0
         while true {
             count += 1
+            values += 1
             guard count <= limits.maxContainerCount else {
-                throw error("array has more than \(limits.maxContainerCount) elements")
+                throw limitError("array has more than \(limits.maxContainerCount) elements")
             }
+            guard values <= limits.maxValues else { throw limitError("more than \(limits.maxValues) values in the document") }
             try element(&self)
             guard let next = peek() else { throw error("unexpected end of JSON text in array") }
             position += 1
@@ -343,7 +362,7 @@ struct JSONReader {
             if byte == UInt8(ascii: "\"") {
                 let length = position - start
                 guard length <= limits.maxStringLength else {
-                    throw error("string longer than \(limits.maxStringLength) bytes", at: start)
+                    throw limitError("string longer than \(limits.maxStringLength) bytes", at: start)
                 }
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
                 position += 1
@@ -367,7 +386,7 @@ struct JSONReader {
             switch byte {
             case UInt8(ascii: "\""):
                 guard buffer.count <= limits.maxStringLength else {
-                    throw error("string longer than \(limits.maxStringLength) bytes", at: start)
+                    throw limitError("string longer than \(limits.maxStringLength) bytes", at: start)
                 }
                 guard let string = buffer.withUnsafeBufferPointer(JSONReader.validatedString) else {
                     throw error("string is not valid UTF-8", at: start)

@@ -35,6 +35,9 @@ extension SchemaNode {
 struct FastRequestDecoder {
     var reader: JSONReader
 
+    /// Thrown out of a container to leave the fast path (never seen by callers: ``decode(_:depth:)`` returns nil).
+    static let abandon = JSONSyntaxError(message: "not the fast path", offset: 0, line: 0, column: 0)
+
     mutating func decode(_ node: SchemaNode, depth: Int) -> Value? {
         guard let byte = reader.peek() else { return nil }
         if byte == UInt8(ascii: "n") {
@@ -76,28 +79,23 @@ struct FastRequestDecoder {
             guard let s = try? reader.readString() else { return nil }
             if let constant, s != constant { return nil }
             let bytes = s.utf8.count
-            if let minLength, bytes < minLength * 4, s.count < minLength { return nil }
-            if let maxLength, bytes > maxLength, s.count > maxLength { return nil }
+            if let minLength, bytes < minLength * 4, s.unicodeScalars.count < minLength { return nil }
+            if let maxLength, bytes > maxLength, s.unicodeScalars.count > maxLength { return nil }
+            if let rule = node.text, rule.forbidden(in: s) != nil { return nil }
             return .string(s)
         case .array(let items, let minItems, let maxItems, let unique):
             guard byte == UInt8(ascii: "[") else { return nil }
             var values: [Value] = []
-            var failed = false
             do {
                 try reader.readArray(depth: depth + 1) { (r: inout JSONReader) throws(JSONSyntaxError) in
                     var inner = FastRequestDecoder(reader: r)
-                    if !failed, let v = inner.decode(items, depth: depth + 1) {
-                        values.append(v)
-                    } else {
-                        failed = true
-                        try inner.reader.skipValue(depth: depth + 1)
-                    }
+                    guard let v = inner.decode(items, depth: depth + 1) else { throw Self.abandon }
+                    values.append(v)
                     r = inner.reader
                 }
             } catch {
                 return nil
             }
-            if failed { return nil }
             if let maxItems, values.count > maxItems { return nil }
             if let minItems, values.count < minItems { return nil }
             if unique, !Value.allDistinct(values) { return nil }
@@ -105,29 +103,20 @@ struct FastRequestDecoder {
         case .object(let shape):
             guard byte == UInt8(ascii: "{"), let table = node.propertyTable else { return nil }
             var fields = [Value?](repeating: nil, count: shape.nodes.count)
-            var failed = false
             var hint = 0
             do {
                 try reader.readRawMembers(depth: depth + 1) { (r: inout JSONReader, key: UnsafeBufferPointer<UInt8>?) throws(JSONSyntaxError) in
-                    guard !failed, let key, let i = table.index(of: key, hint: hint), fields[i] == nil else {
-                        failed = true
-                        try r.skipValue(depth: depth + 1)
-                        return
-                    }
+                    // Anything unusual ends the fast path at once: the thorough one explains it.
+                    guard let key, let i = table.index(of: key, hint: hint), fields[i] == nil else { throw Self.abandon }
                     hint = i + 1
                     var inner = FastRequestDecoder(reader: r)
-                    if let v = inner.decode(shape.nodes[i], depth: depth + 1) {
-                        fields[i] = v
-                    } else {
-                        failed = true
-                        try inner.reader.skipValue(depth: depth + 1)
-                    }
+                    guard let v = inner.decode(shape.nodes[i], depth: depth + 1) else { throw Self.abandon }
+                    fields[i] = v
                     r = inner.reader
                 }
             } catch {
                 return nil
             }
-            if failed { return nil }
             var result: [Value] = []
             result.reserveCapacity(fields.count)
             for i in fields.indices {

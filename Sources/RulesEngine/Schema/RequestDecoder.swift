@@ -11,6 +11,8 @@ public struct RequestError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let missingField = Code(description: "missing-field")
         public static let outOfRange = Code(description: "out-of-range")
         public static let wrongVersion = Code(description: "wrong-schema-version")
+        /// A control character in text (C0 or C1, other than those the field allows).
+        public static let controlCharacter = Code(description: "control-character")
     }
 
     public var code: Code
@@ -67,9 +69,12 @@ public struct RequestDecoder: Sendable {
     public let schema: SchemaNode
     public let limits: JSONLimits
 
+    /// - Parameter limits: what the reader accepts at most; tightened to what the schema can need
+    ///   (``JSONLimits/bounded(by:)``), so a body no valid request could be is refused after a bounded amount of
+    ///   work, before a tree is built.
     public init(schema: SchemaNode, limits: JSONLimits = JSONLimits()) {
         self.schema = schema
-        self.limits = limits
+        self.limits = limits.bounded(by: schema)
     }
 
     /// Decodes and validates a request from JSON text.
@@ -96,6 +101,9 @@ public struct RequestDecoder: Sendable {
         do {
             document = try JSONParser(limits: limits).parse(bytes)
         } catch {
+            if error.isLimit {
+                throw RequestValidationError(errors: [RequestError(code: .invalidJSON, path: "$", message: "\(error) (no valid request comes near this)")])
+            }
             throw RequestValidationError(errors: [RequestError(code: .invalidJSON, path: "$", message: "\(error)")])
         }
         return try decode(document)
@@ -171,13 +179,17 @@ public struct RequestDecoder: Sendable {
                 errors.append(RequestError(code: .notInEnum, path: path.description, message: message))
                 return .string(s)
             }
-            // Characters, not bytes; count them only when the byte length leaves doubt.
+            // Unicode scalars, as JSON Schema counts; count them only when the byte length leaves doubt.
             let bytes = s.utf8.count
-            if let minLength, bytes < minLength * 4, s.count < minLength {
+            if let minLength, bytes < minLength * 4, s.unicodeScalars.count < minLength {
                 errors.append(RequestError(code: .outOfRange, path: path.description, message: "text shorter than \(minLength) characters"))
             }
-            if let maxLength, bytes > maxLength, s.count > maxLength {
+            if let maxLength, bytes > maxLength, s.unicodeScalars.count > maxLength {
                 errors.append(RequestError(code: .outOfRange, path: path.description, message: "text longer than \(maxLength) characters"))
+            }
+            if let rule = node.text, let bad = rule.forbidden(in: s) {
+                let allowed = rule == .multiLine ? "tab and line breaks" : "tab"
+                errors.append(RequestError(code: .controlCharacter, path: path.description, message: "text contains the control character U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(4)); only \(allowed) may appear here"))
             }
             if isDate {
                 guard let day = Day(iso: s) else {
@@ -318,4 +330,9 @@ struct JSONPath: CustomStringConvertible {
         }
         return text
     }
+}
+
+extension String {
+    /// The string with leading zeros up to `width` characters.
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

@@ -9,12 +9,13 @@ public struct SchemaError: Error, Hashable, Sendable, CustomStringConvertible {
 ///
 /// Supported keywords: `$schema`, `$id`, `title`, `description`, `type` (one type, or a type and `"null"`),
 /// `properties`, `required`, `additionalProperties` (must be `false`), `default`, `enum` (strings), `const`,
-/// `items`, `format: date`, `minLength`, `maxLength`, `minItems`, `maxItems`, `uniqueItems`, `minimum`, `maximum`.
+/// `items`, `format: date`, `minLength`, `maxLength` (Unicode scalars, as JSON Schema counts), `pattern` (only the two
+/// ``TextRule`` patterns), `minItems`, `maxItems`, `uniqueItems`, `minimum`, `maximum`.
 /// Anything else is an error rather than silently ignored, so a schema never means less than it says.
 public enum SchemaLoader {
     static let knownKeywords: Set<String> = [
         "$schema", "$id", "$comment", "title", "description", "type", "properties", "required",
-        "additionalProperties", "default", "enum", "const", "items", "format", "minLength", "maxLength",
+        "additionalProperties", "default", "enum", "const", "items", "format", "minLength", "maxLength", "pattern",
         "minItems", "maxItems", "uniqueItems", "minimum", "maximum", "examples",
     ]
 
@@ -36,7 +37,7 @@ public enum SchemaLoader {
         }
         let (type, nullable) = try typeOf(json, path: path)
         let typeKeywords: [String: Set<String>] = [
-            "string": ["enum", "const", "format", "minLength", "maxLength"],
+            "string": ["enum", "const", "format", "minLength", "maxLength", "pattern"],
             "integer": ["minimum", "maximum"], "number": ["minimum", "maximum"],
             "array": ["items", "minItems", "maxItems", "uniqueItems"],
             "object": ["properties", "required", "additionalProperties"], "boolean": [],
@@ -47,6 +48,7 @@ public enum SchemaLoader {
         }
         let description = json["description"].flatMap { if case .string(let s) = $0 { s } else { nil } }
         let kind: SchemaNode.Kind
+        var text: TextRule?
         switch type {
         case "boolean": kind = .boolean
         case "integer":
@@ -81,6 +83,14 @@ public enum SchemaLoader {
             if let c = json["const"] {
                 guard case .string(let s) = c else { throw SchemaError(path: path, message: "const must be a string") }
                 constant = s
+            }
+            if let pattern = json["pattern"] {
+                guard case .string(let p) = pattern, let rule = TextRule(pattern: p) else {
+                    throw SchemaError(
+                        path: path + "/pattern",
+                        message: "only the two text patterns are supported: \(TextRule.singleLine.pattern) (one line) and \(TextRule.multiLine.pattern) (several lines)")
+                }
+                text = rule
             }
             kind = .string(
                 values: values, isDate: isDate, minLength: try int(json, "minLength", path).map(Int.init),
@@ -132,12 +142,12 @@ public enum SchemaLoader {
         default:
             throw SchemaError(path: path + "/type", message: "unsupported type '\(type)'")
         }
-        let shell = SchemaNode(kind: kind, nullable: nullable, defaultValue: nil, description: description)
+        let shell = SchemaNode(kind: kind, nullable: nullable, defaultValue: nil, description: description, text: text)
         var defaultValue: Value?
         if let json = json["default"] {
             defaultValue = try defaultFor(json, node: shell, path: path + "/default")
         }
-        return SchemaNode(kind: kind, nullable: nullable, defaultValue: defaultValue, description: description)
+        return SchemaNode(kind: kind, nullable: nullable, defaultValue: defaultValue, description: description, text: text)
     }
 
     private static func typeOf(_ json: JSONValue, path: String) throws(SchemaError) -> (String, Bool) {

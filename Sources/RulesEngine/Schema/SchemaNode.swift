@@ -37,12 +37,15 @@ public final class SchemaNode: Sendable {
     /// The value used when the property is absent; `nil` means "required or no default" (then `null`).
     public let defaultValue: Value?
     public let description: String?
+    /// For a free-text string: which control characters it allows (its `pattern`); nil allows all.
+    public let text: TextRule?
     /// Byte tables for the fast decoder.
     let propertyTable: ByteTable?
     let enumTable: ByteTable?
 
-    init(kind: Kind, nullable: Bool, defaultValue: Value?, description: String?) {
+    init(kind: Kind, nullable: Bool, defaultValue: Value?, description: String?, text: TextRule? = nil) {
         self.kind = kind
+        self.text = text
         self.nullable = nullable
         self.defaultValue = defaultValue
         self.description = description
