@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "RulesEngine", "Wire"]),
         // Real processes on loopback: builds on the `aiscreen` executable.
         .testTarget(
-            name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Worker", "RulePacks", "Broker", "Security"],
+            name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Worker", "RulePacks", "Broker", "Security", "Journal"],
             // Peers/peer.py: the independent pyzmq peer the security tests run as a process.
             exclude: ["Peers"]),
     ],

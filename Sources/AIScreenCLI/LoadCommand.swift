@@ -88,7 +88,14 @@ struct Load: AsyncParsableCommand {
         guard !bodies.isEmpty else { throw ValidationError("no request files") }
         let service = try ServiceName(self.service)
         let hostile = Hostile.Factory(base: bodies[0], maxMessageBytes: maxMessageBytes, maxJSONDepth: maxJSONDepth)
-        let plan = Plan(service: service, bodies: bodies, window: window, seconds: seconds, invalidEvery: invalidEvery, drainSeconds: drainSeconds, hostile: hostile)
+        let templates = try bodies.enumerated().map { index, body in
+            do {
+                return try RequestTemplate(body)
+            } catch {
+                throw ValidationError("\(paths[index]): not a JSON object")
+            }
+        }
+        let plan = Plan(service: service, bodies: bodies, templates: templates, window: window, seconds: seconds, invalidEvery: invalidEvery, drainSeconds: drainSeconds, hostile: hostile)
         let curve = try keys.clientKeys(NetworkCommands.deployment(config: config))
         let context = try ZMQContext()
         let results = LoadResults()
@@ -157,6 +164,7 @@ struct Load: AsyncParsableCommand {
     struct Plan: Sendable {
         var service: ServiceName
         var bodies: [[UInt8]]
+        var templates: [RequestTemplate]
         var window: Int
         var seconds: Double
         var invalidEvery: Int
@@ -207,7 +215,8 @@ struct Load: AsyncParsableCommand {
             while true {
                 let id = "load-\(client)-\(next)-\(salt)"
                 let isHostile = plan.invalidEvery > 0 && next % plan.invalidEvery == plan.invalidEvery - 1
-                let body = plan.bodies[next % plan.bodies.count]
+                // The body carries the id too (the broker refuses a request whose two ids differ).
+                let body = plan.templates[next % plan.templates.count].body(id: id)
                 next += 1
                 let requestID = try RequestID(id)
                 guard isHostile else {

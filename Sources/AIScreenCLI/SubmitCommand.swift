@@ -10,9 +10,11 @@ struct Submit: AsyncParsableCommand {
         commandName: "submit",
         abstract: "Send screening requests to the broker and print the verdicts.",
         discussion: """
-            Sends every FILE at once (pipelined on one connection), each under its own request id: a new UUID, or \
-            with --id-from-request the file's "request_id". Prints each verdict as it is complete, in the order of \
-            the files: a readable explanation, or with --json the broker's combined result as one JSON line.
+            Sends every FILE at once (pipelined on one connection), each under the file's "request_id": the body's \
+            id is the request's identity, so sending a file again returns its verdict of record instead of screening \
+            it twice. With --new-id each file gets a fresh UUID, written into the body it sends. Prints each verdict \
+            as it is complete, in the order of the files: a readable explanation, or with --json the broker's \
+            combined result as one JSON line.
 
             A file that cannot be read or is not JSON is reported and skipped; the others are still sent. An ERROR \
             from the broker prints "FILE: error: [code] message" on stderr. A request without an answer after \
@@ -42,7 +44,11 @@ struct Submit: AsyncParsableCommand {
     @Option(name: .long, help: "How long to wait for an answer before retrying once, in ms (default: deadline + 2000).")
     var timeoutMs: Int?
 
-    @Flag(help: "Use each file's \"request_id\" as the request id instead of a new UUID.")
+    @Flag(help: "Give each file a fresh UUID as its request id (written into the body) instead of its \"request_id\".")
+    var newId = false
+
+    /// The default since the body's id became the request's identity; still accepted.
+    @Flag(help: .hidden)
     var idFromRequest = false
 
     @Option(name: .long, help: "Language of the explanation: en or da.")
@@ -114,7 +120,7 @@ struct Submit: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw SubmitFileError("cannot read the file")
         }
-        let body = Array(data)
+        var body = Array(data)
         let document: JSONValue
         do {
             document = try JSONParser().parse(body)
@@ -125,20 +131,21 @@ struct Submit: AsyncParsableCommand {
             throw SubmitFileError("a request must be a JSON object, not \(document.typeName)")
         }
         let requestID: RequestID
-        if idFromRequest {
+        if newId {
+            do {
+                requestID = try RequestID(UUID().uuidString.lowercased())
+                body = try RequestTemplate(body).body(id: requestID.rawValue)
+            } catch {
+                preconditionFailure("a UUID is always a valid request id, and the file is a JSON object: \(error)")
+            }
+        } else {
             guard case .string(let text)? = document["request_id"] else {
-                throw SubmitFileError("--id-from-request: the file has no \"request_id\" string")
+                throw SubmitFileError("the file has no \"request_id\" string; add one, or give --new-id for a fresh one")
             }
             do {
                 requestID = try RequestID(text)
             } catch {
-                throw SubmitFileError("--id-from-request: '\(text)' is not a valid request id (\(error.message))")
-            }
-        } else {
-            do {
-                requestID = try RequestID(UUID().uuidString.lowercased())
-            } catch {
-                preconditionFailure("a UUID is always a valid request id: \(error)")
+                throw SubmitFileError("'\(text)' is not a valid request id (\(error.message)); fix \"request_id\", or give --new-id")
             }
         }
         var screeningDate: Day?

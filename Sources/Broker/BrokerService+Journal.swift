@@ -24,7 +24,9 @@ extension BrokerService {
     func unrecorded(
         _ actions: [BrokerStateMachine.Action], _ records: [BrokerStateMachine.Record], reason: String, _ machine: inout BrokerStateMachine
     ) -> [BrokerStateMachine.Action] {
-        machine.journalUnavailable = reason
+        // The first cause stays: a later batch that fails because of it (a verdict whose acceptance was not
+        // recorded) must not hide it.
+        if machine.journalUnavailable == nil { machine.journalUnavailable = reason }
         var accepted: [RequestID] = []
         var completed = Set<String>()
         for record in records {

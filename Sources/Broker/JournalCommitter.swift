@@ -83,10 +83,17 @@ final class JournalCommitter: @unchecked Sendable {
     }
 
     private func commit(_ group: [Batch]) -> [Outcome] {
-        let orphans = group.contains { batch in Self.completed(batch).contains(where: unrecordedAccepts.contains) }
+        // An id accepted earlier in the group is recorded by this commit if it succeeds (a retry after a refusal).
+        var acceptedHere = Set<String>()
+        var orphans = false
+        for batch in group {
+            acceptedHere.formUnion(Self.accepted(batch))
+            if Self.completed(batch).contains(where: { unrecordedAccepts.contains($0) && !acceptedHere.contains($0) }) { orphans = true }
+        }
         if !orphans {
             do {
                 try journal.commit(group.flatMap(\.records))
+                for batch in group { recorded(batch) }
                 return group.map { Outcome(id: $0.id) }
             } catch {
                 if group.count == 1 {
@@ -96,18 +103,26 @@ final class JournalCommitter: @unchecked Sendable {
             }
         }
         return group.map { batch in
-            if let orphan = Self.completed(batch).first(where: unrecordedAccepts.contains) {
+            let acceptedHere = Self.accepted(batch)
+            if let orphan = Self.completed(batch).first(where: { unrecordedAccepts.contains($0) && !acceptedHere.contains($0) }) {
                 remember(Self.accepted(batch))
                 return Outcome(id: batch.id, error: "request \(orphan) was never recorded as accepted")
             }
             do {
                 try journal.commit(batch.records)
+                recorded(batch)
                 return Outcome(id: batch.id)
             } catch {
                 remember(Self.accepted(batch))
                 return Outcome(id: batch.id, error: "\(error)")
             }
         }
+    }
+
+    /// A batch is committed: the ids it accepted are recorded now, even if an earlier acceptance of them failed.
+    private func recorded(_ batch: Batch) {
+        guard !unrecordedAccepts.isEmpty else { return }
+        for id in Self.accepted(batch) { unrecordedAccepts.remove(id) }
     }
 
     private func remember(_ unrecorded: [String]) {

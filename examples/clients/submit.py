@@ -70,7 +70,7 @@ def valid_request_id(text):
     return 1 <= len(raw) <= 128 and all(0x21 <= b <= 0x7E for b in raw)
 
 
-def load(path, id_from_request):
+def load(path, new_id):
     """Returns (request id, body bytes), or raises ValueError with the reason."""
     try:
         with open(path, "rb") as handle:
@@ -83,11 +83,13 @@ def load(path, id_from_request):
         raise ValueError(f"not JSON: {error}")
     if not isinstance(document, dict):
         raise ValueError("a request must be a JSON object")
-    if not id_from_request:
-        return str(uuid.uuid4()), body
+    # The body's request_id is the request's identity; the REQUEST frame carries the same (PROTOCOL.md §4.4).
+    if new_id:
+        document["request_id"] = str(uuid.uuid4())
+        return document["request_id"], json.dumps(document, ensure_ascii=False).encode("utf-8")
     request_id = document.get("request_id")
     if not isinstance(request_id, str) or not valid_request_id(request_id):
-        raise ValueError("--id-from-request: no valid \"request_id\" string in the file")
+        raise ValueError("no valid \"request_id\" string in the file (give --new-id for a fresh one)")
     return request_id, body
 
 
@@ -114,7 +116,8 @@ def main():
     parser.add_argument("--deadline-ms", type=int, default=0, help="deadline for the broker; 0 = its default")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds to wait before retrying once (default: deadline, or 30 s, + 2 s)")
-    parser.add_argument("--id-from-request", action="store_true", help="use each file's request_id")
+    parser.add_argument("--new-id", action="store_true", help="give each file a fresh UUID (written into the body)")
+    parser.add_argument("--id-from-request", action="store_true", help=argparse.SUPPRESS)  # the default now
     parser.add_argument("--json", action="store_true", help="print each FINAL body as one JSON line")
     parser.add_argument("--key", help="secret key file (NAME.key_secret) for a broker with CURVE")
     parser.add_argument("--broker-key", help="the broker's public key file (broker.key)")
@@ -125,7 +128,7 @@ def main():
     pending = {}  # request id -> [path, frames, attempts, give-up time]
     for path in args.files:
         try:
-            request_id, body = load(path, args.id_from_request)
+            request_id, body = load(path, args.new_id)
         except ValueError as error:
             print(f"{path}: error: {error}", file=sys.stderr)
             failed = True
