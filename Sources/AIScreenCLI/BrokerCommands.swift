@@ -149,6 +149,10 @@ func counterMembers(_ counters: BrokerCounters) -> JSONValue {
         ("workers_expired", .int(Int64(counters.workersExpired))),
         ("tickets_redispatched", .int(Int64(counters.ticketsRedispatched))),
         ("workers_refused", .int(Int64(counters.workersRefused))),
+        ("workers_late", .int(Int64(counters.workersLate))),
+        ("tickets_expired", .int(Int64(counters.ticketsExpired))),
+        ("failed_closed", .int(Int64(counters.failedClosed))),
+        ("reevaluated", .int(Int64(counters.reevaluated))),
         ("published", .int(Int64(counters.published))),
     ])
 }
