@@ -39,12 +39,13 @@ extension CompiledPack {
         let ordered = fired.sorted { (a, b) in
             rules[a].verdict != rules[b].verdict ? rules[a].verdict > rules[b].verdict : a < b
         }
+        let trace = EvaluationTrace(pack: self, root: request.root, definitions: evaluator.definitions)
         let findings = ordered.map { i in
             let rule = rules[i]
             return Finding(
                 rule: rule.id, title: rule.title, verdict: rule.verdict, citations: rule.citations,
                 rationale: rule.rationale, conditions: rule.conditions,
-                storedEvidence: .deferred(root: request.root, sources: rule.evidence), head: rule.head)
+                storedEvidence: .deferred(trace, rule: i), head: rule.head)
         }
         var screeningDate: Day?
         if let path = screeningDatePath, case .date(let day) = Evaluator.navigate(request.root, path) { screeningDate = day }

@@ -68,12 +68,13 @@ public struct Finding: Sendable {
     /// `rule` to `rationale` already rendered, when the finding comes from a compiled rule and none of them has
     /// changed since: most of a finding's bytes, written once per pack instead of once per verdict.
     var head: FindingHead?
-    /// The request fields (and pack parameters) the rule's condition reads, with their values.
+    /// The facts (request fields and pack parameters) that made the rule's condition true, with their values,
+    /// each capped (``EvidenceCap``).
     public var evidence: [(String, JSONValue)] {
         get {
             switch storedEvidence {
             case .resolved(let members): return members
-            case .deferred(let root, let sources): return Self.resolve(root, sources)
+            case .deferred(let trace, let rule): return trace.evidence(rule: rule)
             }
         }
         set { storedEvidence = .resolved(newValue) }
@@ -82,7 +83,7 @@ public struct Finding: Sendable {
     /// Evidence is rendered to JSON only when someone reads it: evaluation itself stays cheap.
     enum EvidenceStorage: Sendable {
         case resolved([(String, JSONValue)])
-        case deferred(root: Value, sources: [EvidenceSource])
+        case deferred(EvaluationTrace, rule: Int)
     }
 
     var storedEvidence: EvidenceStorage
@@ -108,13 +109,6 @@ public struct Finding: Sendable {
         self.rationale = rationale
         self.conditions = conditions
         self.storedEvidence = storedEvidence
-    }
-
-    static func resolve(_ root: Value, _ sources: [EvidenceSource]) -> [(String, JSONValue)] {
-        sources.map { source in
-            guard let path = source.path else { return (source.name, source.constant) }
-            return (source.name, CompiledPack.json(Evaluator.navigate(root, path), node: source.node))
-        }
     }
 }
 
