@@ -49,9 +49,11 @@ extension CompiledPack {
         }
         var screeningDate: Day?
         if let path = screeningDatePath, case .date(let day) = Evaluator.navigate(request.root, path) { screeningDate = day }
-        return PackVerdict(
+        var result = PackVerdict(
             pack: id, version: version, digest: digest, verdict: verdict, outputs: outputJSON, findings: findings,
             errors: [], screeningDate: screeningDate)
+        result.storedNextSteps = .deferred(trace, fired: fired)
+        return result
     }
 
     /// Renders a value as JSON; objects need their schema node for the field names.

@@ -124,6 +124,24 @@ public struct PackVerdict: Sendable {
     public var errors: [String]
     /// The request's screening date, for condition status.
     public var screeningDate: Day?
+    /// What meeting the open duties would give (nil: unknown, e.g. the pack failed or an older worker sent the
+    /// verdict). Worked out when first read, like evidence.
+    public var nextSteps: PackNextSteps? {
+        get {
+            switch storedNextSteps {
+            case .resolved(let steps): return steps
+            case .deferred(let trace, let fired): return trace.pack.nextSteps(trace.root, fired: fired)
+            }
+        }
+        set { storedNextSteps = .resolved(newValue) }
+    }
+
+    enum NextStepsStorage: Sendable {
+        case resolved(PackNextSteps?)
+        case deferred(EvaluationTrace, fired: [Int])
+    }
+
+    var storedNextSteps: NextStepsStorage = .resolved(nil)
 
     /// A fail-closed verdict for a pack that could not evaluate the request.
     public static func failed(pack: String, version: String = "", digest: String = "", error: String) -> PackVerdict {
