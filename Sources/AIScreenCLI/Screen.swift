@@ -9,7 +9,7 @@ struct Screen: AsyncParsableCommand {
         discussion: """
             Each FILE is one request (JSON). The default output is a readable explanation; --json prints one
             combined result object per request on one line:
-              {"request_id", "verdict", "packs": {"<pack-id>": {"verdict", "version", "digest", "outputs", "findings", "errors"}}, "conditions", "errors"}
+              {"request_id", "verdict", "packs": {"<pack-id>": {"verdict", "version", "digest", "outputs", "findings", "errors", "next_steps"}}, "conditions", "next_steps", "errors"}
             A file that cannot be read, is not JSON or violates the schema gets a message naming the file and
             JSON path; the other files are still screened, and the exit status is 1.
             """)

@@ -78,7 +78,8 @@ public struct PackLoader: Sendable {
                 directory: directory, pack: nil,
                 diagnostics: [RuleDiagnostic(.error, .missingField, "cannot read pack.yaml (missing or not UTF-8 text)", at: SourceLocation(file: file, line: 1, column: 1))])
         }
-        let (syntax, schemaPath, structural) = PackReader.read(yaml: text, file: file)
+        let (readSyntax, schemaPath, structural) = PackReader.read(yaml: text, file: file)
+        var syntax = readSyntax
         var diagnostics = structural
         if structural.contains(where: { $0.code == .yamlSyntax }) || (syntax.id == nil && syntax.rules.isEmpty && !structural.isEmpty) {
             // The YAML itself is broken: compiling what little was read would only add noise.
@@ -100,8 +101,21 @@ public struct PackLoader: Sendable {
             diagnostics.append(RuleDiagnostic(.error, .invalidSchema, "\(schemaFile): \(error)", at: schemaLocation))
             return LoadedPack(directory: directory, pack: nil, diagnostics: diagnostics)
         }
+
+        var dutiesData: Data?
+        let dutiesFile = Self.dutiesFile(for: directory)
+        if let data = FileManager.default.contents(atPath: dutiesFile) {
+            guard let text = String(data: data, encoding: .utf8) else {
+                diagnostics.append(RuleDiagnostic(.error, .yamlSyntax, "\(dutiesFile) is not UTF-8 text", at: SourceLocation(file: dutiesFile, line: 1, column: 1)))
+                return LoadedPack(directory: directory, pack: nil, diagnostics: diagnostics)
+            }
+            let read = DutyReader.read(yaml: text, file: dutiesFile)
+            diagnostics += read.diagnostics
+            syntax.duties = read.duties
+            dutiesData = data
+        }
         let packOverrides = syntax.id.flatMap { overrides[$0.value] } ?? [:]
-        let digest = Self.digest(packText: data, schemaText: schemaData, overrides: packOverrides)
+        let digest = Self.digest(packText: data, schemaText: schemaData, overrides: packOverrides, dutiesText: dutiesData)
         do {
             let pack = try compiler.compile(syntax, schema: schema, overrides: packOverrides, digest: digest)
             diagnostics += pack.warnings
@@ -113,13 +127,17 @@ public struct PackLoader: Sendable {
         }
     }
 
-    /// `sha256:<hex>` over what decides the pack's behaviour: `pack.yaml`, the schema it reads, and any
-    /// parameter overrides.
-    static func digest(packText: Data, schemaText: Data, overrides: [String: Located<JSONValue>]) -> String {
+    /// `sha256:<hex>` over what decides the pack's behaviour: `pack.yaml`, the schema it reads, the shared
+    /// `duties.yaml` when there is one, and any parameter overrides.
+    static func digest(packText: Data, schemaText: Data, overrides: [String: Located<JSONValue>], dutiesText: Data? = nil) -> String {
         var hasher = SHA256()
         hasher.update(data: packText)
         hasher.update(data: Data([0]))
         hasher.update(data: schemaText)
+        if let dutiesText {
+            hasher.update(data: Data([0, 1]))
+            hasher.update(data: dutiesText)
+        }
         if !overrides.isEmpty {
             let canonical = JSONWriter.string(.object(overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value.value) }))
             hasher.update(data: Data([0]))
@@ -129,6 +147,13 @@ public struct PackLoader: Sendable {
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
+    }
+
+    /// `duties.yaml` in the folder that holds the pack's folder (`rules/duties.yaml` for `rules/gdpr`).
+    static func dutiesFile(for directory: String) -> String {
+        let trimmed = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        let parent = (trimmed as NSString).deletingLastPathComponent
+        return parent.isEmpty ? DutyReader.fileName : parent + "/" + DutyReader.fileName
     }
 
     /// Resolves the schema file: a path named by the pack is relative to the pack directory; the default is

@@ -396,7 +396,7 @@ struct PackEvaluationTests {
 
     // MARK: - Evidence
 
-    @Test func evidenceListsEveryFieldTheConditionReadsWithItsValue() throws {
+    @Test func evidenceListsTheFactsOfEveryConjunctWithTheirValues() throws {
         let yaml =
             packHeader + """
                 parameters:
@@ -459,17 +459,20 @@ struct PackEvaluationTests {
         )
     }
 
-    @Test func evidenceOfAnObjectFieldIsTheWholeObject() throws {
+    @Test func anObjectComparedWithNullIsOnlySaidToBePresent() throws {
         let yaml = packHeader + "rules:\n" + Self.rule("R1", "ai.emotion_recognition != null", "rejected")
-        let verdict = try evaluate(
-            try compile(yaml),
-            requestJSON(#""ai": {"emotion_recognition": {"subjects": "employees"}}"#)
-        )
-        #expect(verdict.findings.first?.evidence.map(\.0) == ["ai.emotion_recognition"])
-        #expect(
-            verdict.findings.first.map { JSONWriter.string($0.evidence[0].1) }
-                == #"{"based_on_biometric_data":null,"subjects":"employees","purpose":null,"infers":null}"#
-        )
+            + Self.rule("R2", "ai.emotion_recognition == null || ai.emotion_recognition.subjects == \"employees\"", "rejected")
+        let pack = try compile(yaml)
+        let verdict = try evaluate(pack, requestJSON(#""ai": {"emotion_recognition": {"subjects": "employees"}}"#))
+        #expect(verdict.findings.map(\.rule) == ["R1", "R2"])
+        #expect(verdict.findings[0].evidence.map(\.0) == ["ai.emotion_recognition"])
+        #expect(verdict.findings[0].evidence.map(\.1) == [.string("… [present]")])
+        // The second side decided R2: the object's presence played no part.
+        #expect(verdict.findings[1].evidence.map(\.0) == ["ai.emotion_recognition.subjects"])
+        let absent = try evaluate(pack, requestJSON(#""ai": {}"#))
+        #expect(absent.findings.map(\.rule) == ["R2"])
+        #expect(absent.findings[0].evidence.map(\.0) == ["ai.emotion_recognition"])
+        #expect(absent.findings[0].evidence.map(\.1) == [.null])
     }
 
     @Test func evidenceInTheVerdictJSON() throws {

@@ -75,18 +75,21 @@ struct RenderedPackVerdictTests {
     /// must refuse it, so that the strict decoder normalises it (or refuses it with a reason).
     @Test(arguments: [
         ("members in another order", #"{"pack":"ai-act","version":"1.1.0","#, #"{"version":"1.1.0","pack":"ai-act","#),
-        ("an extra member", #""errors":[]}"#, #""errors":[],"note":1}"#),
-        ("a member missing", #","errors":[]}"#, "}"),
+        ("an extra member", #""errors":[],"#, #""errors":[],"note":1,"#),
+        ("a member missing", #","errors":[],"#, ","),
+        ("next steps missing", #","next_steps":{"#, #","note":{"#),
+        ("next steps of another shape", #""next_steps":{"open":"#, #""next_steps":{"shut":"#),
+        ("a next step with an unknown verdict", #""verdict":"approved"}"#, #""verdict":"fine"}"#),
         ("a verdict milder than its findings", #""verdict":"approved-with-conditions","outputs""#, #""verdict":"approved","outputs""#),
-        ("errors but not needs-review", #""errors":[]}"#, #""errors":["boom"]}"#),
+        ("errors but not needs-review", #""errors":[],"#, #""errors":["boom"],"#),
         ("an unknown verdict", #""verdict":"approved-with-conditions","outputs""#, #""verdict":"fine","outputs""#),
         ("a condition status the screening date does not give", #""status":"due""#, #""status":"upcoming""#),
         ("a repeated key inside evidence", #""evidence":{"#, #""evidence":{"x":1,"x":2,"#),
         ("a repeated key written with an escape", #""evidence":{"#, #""evidence":{"x":1,"\u0078":2,"#),
         ("a title without its English", #","en":"#, #","fr":"#),
         ("a citation that is a number", #""citations":[""#, #""citations":[1,""#),
-        ("text after the object", #""errors":[]}"#, #""errors":[]} {}"#),
-        ("the end cut off", #""errors":[]}"#, #""errors":[]"#),
+        ("text after the object", #"]}}"#, #"]}} {}"#),
+        ("the end cut off", #"]}}"#, #"]}"#),
     ])
     func aBodyNotInCanonicalFormIsNotPassedOn(_ change: String, _ from: String, _ to: String) throws {
         let (result, _, canonical) = try Self.sample()

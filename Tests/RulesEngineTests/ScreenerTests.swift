@@ -283,7 +283,8 @@ struct ScreenerTests {
             Issue.record("expected an object")
             return
         }
-        #expect(members.map(\.0) == ["request_id", "verdict", "packs", "conditions", "errors"])
+        #expect(members.map(\.0) == ["request_id", "verdict", "packs", "conditions", "next_steps", "errors"])
+        #expect(JSONWriter.string(result.json["next_steps"] ?? .null) == #"{"options":[],"duties":[],"blockers":[{"pack":"b","rule":"B-1"}]}"#, "without duties no finding can be lifted")
         #expect(result.json["request_id"] == .string("T-1"))
         #expect(result.json["verdict"] == .string("needs-review"))
         #expect(result.json["errors"] == .array([.string("c: no verdict from this pack")]))

@@ -138,7 +138,7 @@ extension ExpressionChecker {
             report(.typeMismatch, "\(error.message) — \(function.signature)", at)
             return nil
         case .success(let type):
-            return Typed(node: .call(function.implementation, typed.map(\.node)), type: type)
+            return Typed(node: .call(name, function.implementation, typed.map(\.node)), type: type)
         }
     }
 

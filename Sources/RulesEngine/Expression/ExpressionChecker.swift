@@ -229,7 +229,7 @@ final class ExpressionChecker {
             }
             usedParameters.insert(parts[1])
             read("params." + parts[1], EvidenceSource(name: "params." + parts[1], path: nil, node: nil, constant: parameter.json))
-            return Typed(node: .constant(parameter.value), type: parameter.type)
+            return Typed(node: .parameter("params." + parts[1], parameter.value), type: parameter.type)
         }
         if definitionSources[head] != nil {
             usedDefinitions.insert(head)

@@ -3,6 +3,8 @@ enum Node: Sendable {
     enum Ordering: Sendable { case less, lessEqual, greater, greaterEqual }
 
     case constant(Value)
+    /// A pack parameter: a constant, named so that evidence can report it.
+    case parameter(String, Value)
     /// A request field: property indices from the request root.
     case field([Int])
     /// A field of another value (a macro variable's element).
@@ -19,7 +21,8 @@ enum Node: Sendable {
     indirect case compare(Ordering, Node, Node)
     indirect case contains(list: Node, element: Node)
     case list([Node])
-    case call(@Sendable ([Value]) -> Value, [Node])
+    /// A function call; the name lets evidence treat `count`, `intersects` and `coalesce` precisely.
+    case call(String, @Sendable ([Value]) -> Value, [Node])
     indirect case exists(list: Node, slot: Int, predicate: Node)
     indirect case all(list: Node, slot: Int, predicate: Node)
 }
@@ -59,7 +62,7 @@ struct Evaluator {
     /// Evaluates a condition straight to a `Bool`, without building `Value`s for the connectives.
     mutating func truth(_ node: Node) -> Bool {
         switch node {
-        case .constant(let v): return v.boolValue
+        case .constant(let v), .parameter(_, let v): return v.boolValue
         case .definition(let i): return definitions[i].boolValue
         case .field(let path): return Self.navigate(root, path).boolValue
         case .not(let inner): return !truth(inner)
@@ -73,6 +76,10 @@ struct Evaluator {
                 for candidate in list where Self.equal(candidate, element) { return true }
                 return false
             }
+            if case .parameter(_, .list(let list)) = listNode {
+                for candidate in list where Self.equal(candidate, element) { return true }
+                return false
+            }
             guard case .list(let list) = evaluate(listNode) else { return false }
             for candidate in list where Self.equal(candidate, element) { return true }
             return false
@@ -82,7 +89,7 @@ struct Evaluator {
 
     mutating func evaluate(_ node: Node) -> Value {
         switch node {
-        case .constant(let v): return v
+        case .constant(let v), .parameter(_, let v): return v
         case .field(let path): return Self.navigate(root, path)
         case .member(let base, let path): return Self.navigate(evaluate(base), path)
         case .variable(let slot): return variables[slot]
@@ -102,7 +109,7 @@ struct Evaluator {
             values.reserveCapacity(nodes.count)
             for node in nodes { values.append(evaluate(node)) }
             return .list(values)
-        case .call(let function, let args):
+        case .call(_, let function, let args):
             var values: [Value] = []
             values.reserveCapacity(args.count)
             for arg in args { values.append(evaluate(arg)) }

@@ -39,18 +39,21 @@ extension CompiledPack {
         let ordered = fired.sorted { (a, b) in
             rules[a].verdict != rules[b].verdict ? rules[a].verdict > rules[b].verdict : a < b
         }
+        let trace = EvaluationTrace(pack: self, root: request.root, definitions: evaluator.definitions)
         let findings = ordered.map { i in
             let rule = rules[i]
             return Finding(
                 rule: rule.id, title: rule.title, verdict: rule.verdict, citations: rule.citations,
                 rationale: rule.rationale, conditions: rule.conditions,
-                storedEvidence: .deferred(root: request.root, sources: rule.evidence), head: rule.head)
+                storedEvidence: .deferred(trace, rule: i), head: rule.head)
         }
         var screeningDate: Day?
         if let path = screeningDatePath, case .date(let day) = Evaluator.navigate(request.root, path) { screeningDate = day }
-        return PackVerdict(
+        var result = PackVerdict(
             pack: id, version: version, digest: digest, verdict: verdict, outputs: outputJSON, findings: findings,
             errors: [], screeningDate: screeningDate)
+        result.storedNextSteps = .deferred(trace, fired: fired)
+        return result
     }
 
     /// Renders a value as JSON; objects need their schema node for the field names.

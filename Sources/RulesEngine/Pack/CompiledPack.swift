@@ -84,12 +84,20 @@ public struct CompiledPack: Sendable {
     let outputs: [CompiledOutput]
     let rules: [CompiledRule]
     let screeningDatePath: [Int]?
+    /// The duties the requester can meet, shared by every pack that reads the same `duties.yaml`.
+    let duties: [CompiledDuty]
+    /// Every request field some rule reads (directly or through definitions): a duty outside it cannot change
+    /// this pack's verdict.
+    let ruleReads: Set<[Int]>
+    public var dutyFields: [String] { duties.map(\.duty.field) }
 
     init(
         id: String, version: String, title: Bilingual, legalBasis: String, digest: String, schema: SchemaNode,
         parameters: [(name: String, value: JSONValue)], warnings: [RuleDiagnostic], definitions: [Node],
-        variableCount: Int, outputs: [CompiledOutput], rules: [CompiledRule]
+        variableCount: Int, outputs: [CompiledOutput], rules: [CompiledRule], duties: [CompiledDuty] = []
     ) {
+        self.duties = duties
+        ruleReads = Set(rules.flatMap { $0.evidence.compactMap(\.path) })
         self.id = id
         self.version = version
         self.title = title

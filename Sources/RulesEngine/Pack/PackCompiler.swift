@@ -67,6 +67,7 @@ struct PackCompilation {
             _ = checker.definition(name, referencedAt: nil)
         }
         let rules = compileRules(checker, outputs: outputs)
+        let duties = compileDuties()
         // An expression with an error stops being read at the error, so "unused" would be guesswork then.
         let complete = !(diagnostics + checker.diagnostics).contains { $0.severity == .error }
         for definition in syntax.definitions where complete && !checker.usedDefinitions.contains(definition.name.value) {
@@ -76,13 +77,14 @@ struct PackCompilation {
             warning(.unusedParameter, "parameter '\(parameter.name.value)' is never used", at: parameter.name.location)
         }
         diagnostics += checker.diagnostics
-        guard let id, let outputs, let rules, !diagnostics.contains(where: { $0.severity == .error }) else { return nil }
+        guard let id, let outputs, let rules, let duties, !diagnostics.contains(where: { $0.severity == .error }) else { return nil }
         return CompiledPack(
             id: id, version: syntax.version?.value ?? "", title: bilingual(syntax.title),
             legalBasis: syntax.legalBasis?.value ?? "", digest: digest, schema: schema,
             parameters: parameters.map { ($0.name, $0.parameter.json) },
             warnings: diagnostics.filter { $0.severity == .warning },
-            definitions: checker.definitionNodes, variableCount: checker.variableCount, outputs: outputs, rules: rules)
+            definitions: checker.definitionNodes, variableCount: checker.variableCount, outputs: outputs, rules: rules,
+            duties: duties)
     }
 
     // MARK: - Metadata

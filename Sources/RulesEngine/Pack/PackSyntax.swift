@@ -141,6 +141,8 @@ public struct PackSyntax: Sendable {
     public var outputs: [Output] = []
     public var definitions: [Definition] = []
     public var rules: [Rule] = []
+    /// The duties the requester can meet (`duties.yaml`, shared by the packs beside it).
+    public var duties: [Duty] = []
 
     public init(file: String) {
         self.file = file

@@ -60,5 +60,7 @@ extension PackVerdict {
         self.init(
             pack: try string("pack", in: json), version: try string("version", in: json), digest: try string("digest", in: json),
             verdict: effective, outputs: outputs, findings: findings, errors: errors, screeningDate: screeningDate)
+        // Optional (a worker older than next steps sends none; the combination then gives no options).
+        if let steps = json["next_steps"] { nextSteps = try PackNextSteps(json: steps) }
     }
 }

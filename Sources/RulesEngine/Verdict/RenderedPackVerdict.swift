@@ -11,7 +11,9 @@ public struct RenderedPackVerdict: Sendable {
     public let errors: [String]
     /// Every finding's conditions, in finding order.
     public let conditions: [Condition]
-    /// The members after `pack` — `"version":…,"errors":[…]` — as they appear in a pack's entry of a combined
+    /// The pack's next steps (nil when it has none).
+    public let nextSteps: PackNextSteps?
+    /// The members after `pack` — `"version":…,"next_steps":…` — as they appear in a pack's entry of a combined
     /// result.
     public let members: ArraySlice<UInt8>
 
@@ -25,6 +27,7 @@ public struct RenderedPackVerdict: Sendable {
         self.verdict = verdict.verdict
         errors = verdict.errors
         conditions = verdict.findings.flatMap(\.conditions)
+        nextSteps = verdict.nextSteps
         members = writer.bytes[...]
     }
 
@@ -48,6 +51,7 @@ public struct RenderedPackVerdict: Sendable {
         verdict = read.verdict
         errors = read.errors
         conditions = read.conditions
+        nextSteps = read.nextSteps
         members = body[read.membersStart..<read.closingBrace]
     }
 
@@ -56,6 +60,7 @@ public struct RenderedPackVerdict: Sendable {
         var verdict = Verdict.needsReview
         var errors: [String] = []
         var conditions: [Condition] = []
+        var nextSteps: PackNextSteps?
         var membersStart = 0
         var closingBrace = 0
         var end = 0
@@ -63,7 +68,7 @@ public struct RenderedPackVerdict: Sendable {
 }
 
 extension JSONReader {
-    private static let packMembers: [StaticString] = ["pack", "version", "digest", "verdict", "outputs", "findings", "errors"]
+    private static let packMembers: [StaticString] = ["pack", "version", "digest", "verdict", "outputs", "findings", "errors", "next_steps"]
     private static let findingMembers: [StaticString] = ["rule", "title", "verdict", "citations", "rationale", "conditions", "evidence"]
 
     /// Reads the canonical pack verdict (see ``RenderedPackVerdict/init(canonical:screeningDate:limits:)``);
@@ -89,13 +94,17 @@ extension JSONReader {
                     worst = max(worst, verdict)
                     parts.conditions += conditions
                 }
-            default:
+            case 6:
                 try reader.readArray(depth: 2) { (reader: inout JSONReader) throws(JSONSyntaxError) in parts.errors.append(try reader.readString()) }
+            default:
+                guard let read = try? PackNextSteps(json: try reader.readValue(depth: 1)) else { throw reader.error("") }
+                parts.nextSteps = read
             }
             index += 1
             reader.skipWhitespace()
         }
-        guard index == Self.packMembers.count, worst <= parts.verdict, parts.errors.isEmpty || parts.verdict >= .needsReview else {
+        // `next_steps` is the one optional member: a worker older than next steps does not send it.
+        guard index >= Self.packMembers.count - 1, worst <= parts.verdict, parts.errors.isEmpty || parts.verdict >= .needsReview else {
             throw error("not a canonical pack verdict")
         }
         parts.closingBrace = position - 1

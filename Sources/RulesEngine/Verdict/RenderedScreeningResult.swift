@@ -11,6 +11,8 @@ public struct RenderedScreeningResult: Sendable {
     /// Pack-level errors (`<pack>: <message>`).
     public var errors: [String]
     public var screeningDate: Day?
+    /// What meeting the open duties would give, combined from the packs' own next steps (``NextSteps``).
+    public var nextSteps: NextSteps
 
     /// Combines pack verdicts; `required` as in ``ScreeningResult/init(requestID:packs:required:screeningDate:)``.
     public init(requestID: String, packs: [RenderedPackVerdict], required: [String] = [], screeningDate: Day?) {
@@ -21,5 +23,7 @@ public struct RenderedScreeningResult: Sendable {
         verdict = combined.verdict
         conditions = combined.conditions
         errors = combined.errors
+        nextSteps = NextSteps(
+            packs: self.packs.map { ($0.pack, $0.verdict, $0.errors, $0.nextSteps) }, required: required, verdict: combined.verdict)
     }
 }

@@ -10,6 +10,11 @@ public struct ScreeningResult: Sendable {
     /// Pack-level errors (`<pack>: <message>`), e.g. a pack that is missing or failed.
     public var errors: [String]
     public var screeningDate: Day?
+    /// What meeting the open duties would give, combined over the packs (``NextSteps``); worked out when read.
+    public var nextSteps: NextSteps {
+        NextSteps(packs: packs.map { ($0.pack, $0.verdict, $0.errors, $0.nextSteps) }, required: required, verdict: verdict)
+    }
+    private var required: [String]
 
     /// Combines pack verdicts. `required` names packs that must be present: each missing one adds an error
     /// and makes the verdict at least `needs-review` (fail closed).
@@ -22,6 +27,7 @@ public struct ScreeningResult: Sendable {
         self.verdict = combined.verdict
         self.conditions = combined.conditions
         self.errors = combined.errors
+        self.required = required
     }
 
     /// `{"request_id","verdict","packs":{…},"conditions":[…],"errors":[…]}`.
@@ -36,6 +42,7 @@ public struct ScreeningResult: Sendable {
             ("verdict", .string(verdict.description)),
             ("packs", .object(packMembers)),
             ("conditions", .array(conditions.map { $0.condition.json(on: screeningDate, packs: $0.packs) })),
+            ("next_steps", nextSteps.json),
             ("errors", .array(errors.map(JSONValue.string))),
         ])
     }

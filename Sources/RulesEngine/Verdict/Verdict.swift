@@ -68,12 +68,13 @@ public struct Finding: Sendable {
     /// `rule` to `rationale` already rendered, when the finding comes from a compiled rule and none of them has
     /// changed since: most of a finding's bytes, written once per pack instead of once per verdict.
     var head: FindingHead?
-    /// The request fields (and pack parameters) the rule's condition reads, with their values.
+    /// The facts (request fields and pack parameters) that made the rule's condition true, with their values,
+    /// each capped (``EvidenceCap``).
     public var evidence: [(String, JSONValue)] {
         get {
             switch storedEvidence {
             case .resolved(let members): return members
-            case .deferred(let root, let sources): return Self.resolve(root, sources)
+            case .deferred(let trace, let rule): return trace.evidence(rule: rule)
             }
         }
         set { storedEvidence = .resolved(newValue) }
@@ -82,7 +83,7 @@ public struct Finding: Sendable {
     /// Evidence is rendered to JSON only when someone reads it: evaluation itself stays cheap.
     enum EvidenceStorage: Sendable {
         case resolved([(String, JSONValue)])
-        case deferred(root: Value, sources: [EvidenceSource])
+        case deferred(EvaluationTrace, rule: Int)
     }
 
     var storedEvidence: EvidenceStorage
@@ -109,13 +110,6 @@ public struct Finding: Sendable {
         self.conditions = conditions
         self.storedEvidence = storedEvidence
     }
-
-    static func resolve(_ root: Value, _ sources: [EvidenceSource]) -> [(String, JSONValue)] {
-        sources.map { source in
-            guard let path = source.path else { return (source.name, source.constant) }
-            return (source.name, CompiledPack.json(Evaluator.navigate(root, path), node: source.node))
-        }
-    }
 }
 
 /// One pack's verdict on one request.
@@ -130,6 +124,24 @@ public struct PackVerdict: Sendable {
     public var errors: [String]
     /// The request's screening date, for condition status.
     public var screeningDate: Day?
+    /// What meeting the open duties would give (nil: unknown, e.g. the pack failed or an older worker sent the
+    /// verdict). Worked out when first read, like evidence.
+    public var nextSteps: PackNextSteps? {
+        get {
+            switch storedNextSteps {
+            case .resolved(let steps): return steps
+            case .deferred(let trace, let fired): return trace.pack.nextSteps(trace.root, fired: fired)
+            }
+        }
+        set { storedNextSteps = .resolved(newValue) }
+    }
+
+    enum NextStepsStorage: Sendable {
+        case resolved(PackNextSteps?)
+        case deferred(EvaluationTrace, fired: [Int])
+    }
+
+    var storedNextSteps: NextStepsStorage = .resolved(nil)
 
     /// A fail-closed verdict for a pack that could not evaluate the request.
     public static func failed(pack: String, version: String = "", digest: String = "", error: String) -> PackVerdict {

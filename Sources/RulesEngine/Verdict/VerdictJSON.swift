@@ -26,6 +26,7 @@ extension Finding {
 
 extension PackVerdict {
     /// `{"pack","version","digest","verdict","outputs","findings","errors"}` — the wire and CLI form.
+    /// `next_steps` only when the pack has them (a failed pack, or a verdict from an older worker, has none).
     public var json: JSONValue {
         .object([
             ("pack", .string(pack)),
@@ -35,6 +36,6 @@ extension PackVerdict {
             ("outputs", .object(outputs)),
             ("findings", .array(findings.map { $0.json(on: screeningDate) })),
             ("errors", .array(errors.map(JSONValue.string))),
-        ])
+        ] + (nextSteps.map { [("next_steps", $0.json)] } ?? []))
     }
 }

@@ -107,6 +107,11 @@ extension JSONWriter {
         comma()
         key("errors")
         list(verdict.errors) { $0.writeString($1) }
+        if let steps = verdict.nextSteps {
+            comma()
+            key("next_steps")
+            write(steps.json)
+        }
     }
 
     /// `PackVerdict.json`, rendered directly.
@@ -123,7 +128,7 @@ extension JSONWriter {
     public mutating func write(_ result: ScreeningResult) {
         writeScreening(
             requestID: result.requestID, verdict: result.verdict, packs: result.packs.map(\.pack), conditions: result.conditions,
-            errors: result.errors, screeningDate: result.screeningDate
+            nextSteps: result.nextSteps, errors: result.errors, screeningDate: result.screeningDate
         ) { writer, index in writer.writeMembers(of: result.packs[index]) }
     }
 
@@ -131,7 +136,7 @@ extension JSONWriter {
     public mutating func write(_ result: RenderedScreeningResult) {
         writeScreening(
             requestID: result.requestID, verdict: result.verdict, packs: result.packs.map(\.pack), conditions: result.conditions,
-            errors: result.errors, screeningDate: result.screeningDate
+            nextSteps: result.nextSteps, errors: result.errors, screeningDate: result.screeningDate
         ) { writer, index in writer.writeRaw(result.packs[index].members) }
     }
 
@@ -145,11 +150,11 @@ extension JSONWriter {
         writeRaw(CollectionOfOne(UInt8(ascii: "}")))
     }
 
-    /// `{"request_id","verdict","packs":{…},"conditions":[…],"errors":[…]}`; `members(&writer, i)` writes the
+    /// `{"request_id","verdict","packs":{…},"conditions":[…],"next_steps":{…},"errors":[…]}`; `members(&writer, i)` writes the
     /// members of `packs[i]`'s entry.
     private mutating func writeScreening(
         requestID: String, verdict: Verdict, packs: [String], conditions: [(packs: [String], condition: Condition)],
-        errors: [String], screeningDate: Day?, members: (inout JSONWriter, Int) -> Void
+        nextSteps: NextSteps, errors: [String], screeningDate: Day?, members: (inout JSONWriter, Int) -> Void
     ) {
         writeRaw(CollectionOfOne(UInt8(ascii: "{")))
         key("request_id")
@@ -171,6 +176,9 @@ extension JSONWriter {
         comma()
         key("conditions")
         list(conditions) { $0.write($1.condition, on: screeningDate, packs: $1.packs) }
+        comma()
+        key("next_steps")
+        write(nextSteps.json)
         comma()
         key("errors")
         list(errors) { $0.writeString($1) }

@@ -1,11 +1,10 @@
-import RulesEngine
-
 /// Generates varied, schema-valid requests for benchmarks: every field drawn from its schema with a seeded
-/// generator, so the same seed always gives the same corpus.
-struct CorpusGenerator {
+/// generator, so the same seed always gives the same corpus. Used by `aiscreen bench` and by the tests that
+/// check decisive evidence and next steps on a generated corpus.
+public struct CorpusGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
@@ -22,7 +21,7 @@ struct CorpusGenerator {
     private mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
 
     /// Request number `index`, as JSON.
-    mutating func request(_ schema: SchemaNode, index: Int) -> JSONValue {
+    public mutating func request(_ schema: SchemaNode, index: Int) -> JSONValue {
         guard case .object(var members) = value(schema, name: "") else { return .null }
         for (i, member) in members.enumerated() {
             switch member.0 {

@@ -1,0 +1,54 @@
+import RulesEngine
+
+/// The words of the readable explanation in each language: verdicts, statuses, dates and citations
+/// (citations through ``CitationStyle``, the one citation formatter).
+struct ExplanationWords {
+    let language: Language
+
+    var danish: Bool { language == .da }
+
+    func text(_ b: Bilingual) -> String { danish ? b.da : b.en }
+
+    func verdict(_ v: Verdict) -> String {
+        guard danish else { return v.description }
+        switch v {
+        case .approved: return "godkendt"
+        case .approvedWithConditions: return "godkendt med betingelser"
+        case .needsReview: return "kræver vurdering"
+        case .rejected: return "afvist"
+        }
+    }
+
+    func citation(_ c: String) -> String { danish ? CitationStyle.danish(c) : c }
+
+    func citations(_ list: [String]) -> String { list.map(citation).joined(separator: "; ") }
+
+    /// `2027-12-02` in English; `2. december 2027` in Danish.
+    func date(_ day: Day) -> String {
+        guard danish else { return day.description }
+        let months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"]
+        let (y, m, d) = day.components
+        return "\(d). \(months[m - 1]) \(y)"
+    }
+
+    func appliesFrom(_ day: Day, upcoming: Bool) -> String {
+        if danish { return upcoming ? " (kommende: gælder fra \(date(day)))" : " (gælder fra \(date(day)))" }
+        return upcoming ? " (upcoming: applies from \(date(day)))" : " (applies from \(date(day)))"
+    }
+
+    /// "a, b and c" / "a, b og c".
+    func and(_ items: [String]) -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + (danish ? " og " : " and ") + items[items.count - 1]
+    }
+
+    var request: String { danish ? "anmodning" : "request" }
+    var headline: String { danish ? "Samlet vurdering" : "Overall verdict" }
+    var noRule: String { danish ? "Ingen regler udløst." : "No rule fired." }
+    var evidence: String { danish ? "Grundlag: " : "Evidence: " }
+    var conditions: String { danish ? "  Betingelser:" : "  Conditions:" }
+    var error: String { danish ? "fejl" : "error" }
+    var nextSteps: String { danish ? "  Næste skridt:" : "  Next steps:" }
+    func toReach(_ v: Verdict) -> String { danish ? "For at nå \(verdict(v)): " : "To reach \(verdict(v)): " }
+    var notLifted: String { danish ? "Ophæves ikke af nogen af pligterne: " : "Not lifted by any duty: " }
+}
