@@ -41,7 +41,13 @@ V11_DIR = ROOT / "examples" / "v1.1"  # requests using v1.1 fields: validated ag
 SUBSET = {
     "$schema", "$id", "title", "description", "type", "properties", "required",
     "additionalProperties", "default", "enum", "items", "format", "minLength", "maxLength",
-    "minItems", "maxItems", "uniqueItems", "minimum", "maximum", "const", "examples",
+    "minItems", "maxItems", "uniqueItems", "minimum", "maximum", "const", "examples", "pattern",
+}
+# The two text patterns (Sources/RulesEngine/Schema/TextRule.swift): control characters refused but tab, or tab
+# and line breaks.
+TEXT_PATTERNS = {
+    r"^[^\u0000-\u0008\u000A-\u001F\u007F-\u009F]*(?![\s\S])",
+    r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*(?![\s\S])",
 }
 SIMPLE_TYPES = {"object", "array", "string", "boolean", "integer", "number", "null"}
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -79,6 +85,8 @@ def lint_schema(node, where, problems, top=False, required=False, item=False):
             problems.append(f"{where}: enum values must be strings (and null, for a nullable enum)")
         if len(set(node["enum"])) != len(node["enum"]):
             problems.append(f"{where}: duplicate enum values")
+    if "pattern" in node and node["pattern"] not in TEXT_PATTERNS:
+        problems.append(f"{where}: pattern {node['pattern']!r} is not one of the two text patterns")
     if "format" in node and node["format"] != "date":
         problems.append(f"{where}: format {node['format']!r} not supported (only 'date')")
     if not top and not required and "default" not in node:

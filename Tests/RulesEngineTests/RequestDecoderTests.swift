@@ -114,6 +114,7 @@ struct RequestDecoderTests {
 
     static let invalidExamples: [String: (RequestError.Code, String)] = [
         "boolean-as-string.json": (.wrongType, "$.data.personal_data"),
+        "control-character-in-department.json": (.controlCharacter, "$.requester.department"),
         "date-not-iso-format.json": (.malformedDate, "$.planned_go_live"),
         "empty-request-id.json": (.outOfRange, "$.request_id"),
         "enum-misspelled-special-category.json": (.notInEnum, "$.data.special_categories[0]"),
