@@ -161,4 +161,42 @@ struct HostileLoadTests {
         print("non-reader: broker RSS \(before) KiB before, peak \(after) KiB")
         _ = reader.exitStatus(within: 20)
     }
+
+    /// A schema-valid 41 KB request with 46 categorised attributes of 200 emoji each (before: a 1.07 MB verdict,
+    /// 13 findings each echoing the whole list; in process printed, through a worker an ERROR `internal`).
+    static func amplifying(_ id: String, variant: Int) throws -> [UInt8] {
+        var text = String(decoding: try exampleBody(Repo.path("examples/requests/18-driver-fatigue-detection.json"), id: id), as: UTF8.self)
+        let attributes = (0..<46).map { i in "\"" + String(repeating: "😀", count: 199) + String(UnicodeScalar(0x1F600 + (i + variant) % 64)!) + "\"" }
+        text = text.replacingOccurrences(of: #""categorisation_sensitive_attributes": false"#, with: #""categorisation_sensitive_attributes": true"#)
+        text = text.replacingOccurrences(of: #""categorised_attributes": []"#, with: #""categorised_attributes": [\#(attributes.joined(separator: ", "))]"#)
+        return Array(text.utf8)
+    }
+
+    @Test func amplifyingRequestsGiveTheInProcessBytesAndKeepTheBrokerUnderItsCeiling() throws {
+        let cluster = try Cluster()
+        let requester = Requester(socket: try cluster.dealer())
+        defer { requester.socket.close() }
+        let first = try Self.amplifying("amp-0", variant: 0)
+        #expect(first.count > 40_000)
+        try requester.send("amp-0", body: first)
+        guard case .final(_, _, let bytes)? = try requester.collect(["amp-0"])["amp-0"]?.first else {
+            throw HarnessError(description: "no FINAL for the amplifying request")
+        }
+        // Screen and broker agree, byte for byte; the verdict is a small multiple of the request.
+        let expected = try screenInProcess(["amp-0": first], config: cluster.configPath)
+        #expect(String(decoding: bytes, as: UTF8.self) == expected["amp-0"])
+        #expect(bytes.count < 3 * first.count, "\(bytes.count) bytes of verdict for \(first.count) bytes of request")
+        #expect(try JSONParser().parse(bytes)["errors"] == .array([]))
+        // 600 of them, pipelined in batches of 200.
+        let before = Self.memory(cluster.broker)
+        for batch in 0..<3 {
+            let ids = (0..<200).map { "amp-\(batch)-\($0)" }
+            for (n, id) in ids.enumerated() { try requester.send(id, body: try Self.amplifying(id, variant: n)) }
+            let replies = try requester.collect(Set(ids))
+            #expect(replies.values.allSatisfy { $0.first?.finalJSON != nil }, "batch \(batch)")
+        }
+        let peak = Self.memory(cluster.broker, "VmHWM")
+        #expect(peak < 512 * 1024, "the broker peaked at \(peak) KiB")
+        print("amplifying: \(first.count)-byte request, \(bytes.count)-byte verdict; broker RSS \(before) KiB before, peak \(peak) KiB after 600")
+    }
 }
