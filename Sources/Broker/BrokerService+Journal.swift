@@ -2,60 +2,7 @@ import RulesEngine
 import Security
 import Wire
 
-/// One loop pass's actions, held until its journal records are committed.
-struct HeldActions {
-    enum Outcome: Equatable {
-        case committed
-        case failed(String)
-    }
-
-    var actions: [BrokerStateMachine.Action]
-    var records: [BrokerStateMachine.Record]
-    /// The committer's batch number; nil for a pass without records.
-    var batch: UInt64?
-    var outcome: Outcome?
-}
-
 extension BrokerService {
-    /// What a pass whose journal records could not be committed may still send: new requests in it are dropped
-    /// with an error to their clients, verdicts in it are answered with an error instead (they were not recorded)
-    /// and not published, and the broker refuses new requests until a journal write succeeds again (the loop lets
-    /// one request try every second).
-    func unrecorded(
-        _ actions: [BrokerStateMachine.Action], _ records: [BrokerStateMachine.Record], reason: String, _ machine: inout BrokerStateMachine
-    ) -> [BrokerStateMachine.Action] {
-        // The first cause stays: a later batch that fails because of it (a verdict whose acceptance was not
-        // recorded) must not hide it.
-        if machine.journalUnavailable == nil { machine.journalUnavailable = reason }
-        var accepted: [RequestID] = []
-        var completed = Set<String>()
-        for record in records {
-            switch record {
-            case .accepted(let id, _, _, _, _): if let id = try? RequestID(id) { accepted.append(id) }
-            case .completed(let id, _, _, _, _): completed.insert(id)
-            }
-        }
-        var kept: [BrokerStateMachine.Action] = []
-        for action in actions {
-            switch action {
-            case .sendToClient(let peer, let frames):
-                if case .final(let service, let id, _)? = try? BrokerReply.decode(frames: frames), completed.contains(id.rawValue) {
-                    let message = "the verdict could not be recorded in the journal (\(reason)); retry the same request id later"
-                    kept.append(machine.refuse(peer, service, id, .internalError, message))  // counted like every refusal
-                } else {
-                    kept.append(action)
-                }
-            case .publish(_, let id, _):
-                if completed.contains(id.rawValue) { continue }
-                kept.append(action)
-            default:
-                kept.append(action)
-            }
-        }
-        for id in completed { if let requestID = try? RequestID(id) { machine.forget(requestID) } }
-        return kept + machine.abandon(accepted, reason: reason)
-    }
-
     /// A request id the journal already knows (e.g. from before a restart): the stored answer, `conflict`, or —
     /// for one accepted but never finished — its re-evaluation, which the request then joins.
     /// - Returns: actions to perform first, and whether the message is fully handled.

@@ -120,11 +120,6 @@ public final class BrokerService: Sendable {
         commands.post(.shutdown(graceMilliseconds: graceMilliseconds))
     }
 
-    /// How often a broker whose journal refuses writes tries it again with one new request.
-    static let journalRetryMilliseconds: Int64 = 1_000
-    /// Loop passes whose answers may wait for their journal commit before new requests are refused.
-    static let maxHeldPasses = 10_000
-
     static func milliseconds() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
 
     /// Runs the loop on the calling thread until ``shutdown(graceMilliseconds:)``.
@@ -186,10 +181,7 @@ public final class BrokerService: Sendable {
         let commands = self.commands
         let committer = journal.map { JournalCommitter(journal: $0) { outcomes in commands.post(.committed(outcomes)) } }
         defer { committer?.stop() }
-        var held = Deque<HeldActions>()
-        var nextBatch: UInt64 = 0
-        /// Since when the journal has been refusing writes (new requests are refused meanwhile).
-        var journalRefusingSince: Int64?
+        var gate = JournalGate(journaled: committer != nil)
 
         func snapshotCounters() {
             var counters = machine.counters
@@ -208,7 +200,7 @@ public final class BrokerService: Sendable {
                     case .publish(let topic, _, let result):
                         try publisher.send([topic, publishing.body(result)], flags: .dontWait)
                     case .record:
-                        break  // committed by the journal committer before the pass's other sends leave
+                        break  // the gate hands records to the committer
                     }
                 } catch {
                     sendFailures += 1  // vanished peer (EHOSTUNREACH) or full queue (EAGAIN)
@@ -216,73 +208,18 @@ public final class BrokerService: Sendable {
             }
         }
 
-        /// Sends, in order, every held pass whose records are committed (or failed: then its sends are changed into
-        /// what an unrecorded pass may say).
-        func release() {
-            while let head = held.first, head.outcome != nil {
-                _ = held.popFirst()
-                switch head.outcome {
-                case .committed?:
-                    if machine.journalUnavailable != nil, head.records.contains(where: { if case .completed = $0 { true } else { false } }) {
-                        machine.journalUnavailable = nil
-                    }
-                    send(head.actions)
-                case .failed(let reason)?:
-                    send(unrecorded(head.actions, head.records, reason: reason, &machine))
-                case nil:
-                    break
-                }
-            }
-        }
-
-        /// Sends what a pass says to clients and subscribers once its journal records are committed; without a
-        /// journal, at once. Passes are released in order, so a pass without records (say, a cached verdict
-        /// replayed) never overtakes the commit of an earlier one. What goes to workers leaves at once: a ticket
-        /// acknowledges nothing, and a request whose record fails is abandoned, its tickets' answers ignored.
-        func perform(_ proposed: [BrokerStateMachine.Action]) {
+        /// Logs what the machine reported since the last call.
+        func flushEvents() {
             if !machine.events.isEmpty { for event in machine.drainEvents() { log(event) } }
-            guard let committer else { return send(proposed) }
-            let records = proposed.compactMap { action -> BrokerStateMachine.Record? in
-                if case .record(let record) = action { return record }
-                return nil
-            }
-            if records.isEmpty && held.isEmpty { return send(proposed) }
-            var toWorkers: [BrokerStateMachine.Action] = []
-            var later: [BrokerStateMachine.Action] = []
-            for action in proposed {
-                if case .sendToWorker = action { toWorkers.append(action) } else { later.append(action) }
-            }
-            send(toWorkers)
-            var pass = HeldActions(actions: later, records: records)
-            if records.isEmpty {
-                pass.outcome = .committed
-            } else {
-                nextBatch += 1
-                pass.batch = nextBatch
-                committer.submit(JournalCommitter.Batch(id: nextBatch, records: records))
-            }
-            held.append(pass)
-            release()
-            checkBacklog()
         }
 
-        func committed(_ outcomes: [JournalCommitter.Outcome]) {
-            let byBatch = Dictionary(outcomes.map { ($0.id, $0.error) }, uniquingKeysWith: { first, _ in first })
-            held.update { pass in
-                guard let batch = pass.batch, let error = byBatch[batch] else { return }
-                pass.outcome = error.map { .failed($0) } ?? .committed
-            }
-            release()
-        }
-
-        /// Backpressure from a slow disk: past `maxHeldPasses` passes waiting for their commit, new requests are
-        /// refused (`overloaded`) until the backlog is down to half.
-        func checkBacklog() {
-            if held.count > Self.maxHeldPasses {
-                machine.journalBehind = "the journal is behind: \(held.count) batches of answers wait for the disk"
-            } else if held.count <= Self.maxHeldPasses / 2 {
-                machine.journalBehind = nil
-            }
+        /// Sends what a pass of the machine says, through the journal gate: answers and publications only once
+        /// their records are committed, in order.
+        func perform(_ proposed: [BrokerStateMachine.Action]) {
+            let (now, batch) = gate.pass(proposed, &machine)
+            flushEvents()
+            if let batch { committer?.submit(batch) }
+            send(now)
         }
 
         if let journal {
@@ -320,8 +257,8 @@ public final class BrokerService: Sendable {
                     machine.beginShutdown()
                     stopAt = Self.milliseconds() + grace
                 case .committed(let outcomes):
-                    committed(outcomes)
-                    checkBacklog()
+                    send(gate.committed(outcomes, &machine))
+                    flushEvents()
                 }
             }
             if let zap, let zapToken, result.isReadable(zapToken) {
@@ -359,22 +296,10 @@ public final class BrokerService: Sendable {
             if now - lastTick >= 10 {
                 lastTick = now
                 perform(machine.tick(now: now))
+                gate.tick(now: now, &machine)
                 snapshotCounters()
-                // While the journal refuses writes (full, read-only), let one request try it again every
-                // `journalRetryMilliseconds`: after an operator freed space (`aiscreen journal prune`) the broker
-                // accepts again without a restart. A request that still cannot be recorded is refused as before.
-                if machine.journalUnavailable == nil {
-                    journalRefusingSince = nil
-                } else if let since = journalRefusingSince {
-                    if now - since >= Self.journalRetryMilliseconds {
-                        machine.journalUnavailable = nil
-                        journalRefusingSince = nil
-                    }
-                } else {
-                    journalRefusingSince = now
-                }
             }
-            if let stopAt, (machine.pendingCount == 0 && held.isEmpty) || now >= stopAt {
+            if let stopAt, (machine.pendingCount == 0 && gate.isIdle) || now >= stopAt {
                 send(machine.disconnectAll())
                 snapshotCounters()
                 return
