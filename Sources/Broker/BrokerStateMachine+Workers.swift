@@ -105,7 +105,7 @@ extension BrokerStateMachine {
             id: id, pack: pack, version: version, digest: digest, principal: principal, capacity: capacity,
             expiresAt: now + configuration.heartbeatMilliseconds * configuration.liveness, lastSentAt: now)
         workersPerPack[pack, default: 0] += 1
-        idle[pack, default: []].append(id)
+        idle[pack, default: Deque()].append(id)
         nextWorkerScanAt = min(nextWorkerScanAt, now + configuration.heartbeatMilliseconds)
         var fields = ["pack": pack, "version": version, "capacity": String(capacity)]
         if let principal { fields["principal"] = principal }
@@ -152,12 +152,17 @@ extension BrokerStateMachine {
     /// line, so the tickets spread over the pool. Ids of tickets whose request ended are skipped.
     mutating func dispatch(_ pack: String, now: Int64) -> [Action] {
         var actions: [Action] = []
-        while var ready = idle[pack], !ready.isEmpty, let ticketID = queues[pack]?.popFirst() {
+        // In place: neither the line of idle workers nor the queue is copied, so a dispatch costs O(1) however many
+        // workers wait.
+        while idle[pack]?.isEmpty == false, let ticketID = queues[pack]?.popFirst() {
             guard var ticket = tickets[ticketID], ticket.request != nil, ticket.worker == nil else { continue }
-            let workerID = ready.removeFirst()
+            guard let workerID = idle[pack]?.popFirst() else {
+                queues[pack]?.prepend(ticketID)
+                break
+            }
             guard var worker = workers[workerID], worker.hasRoom else {
                 // Gone, or its credit shrank below what it holds: it rejoins the line when it answers.
-                idle[pack] = ready
+                workers[workerID]?.waiting = false
                 queues[pack]?.prepend(ticketID)
                 continue
             }
@@ -167,9 +172,9 @@ extension BrokerStateMachine {
             tickets[ticketID] = ticket
             worker.tickets.append(ticketID)
             worker.lastSentAt = now
+            worker.waiting = worker.hasRoom
+            if worker.waiting { idle[pack]?.append(workerID) }
             workers[workerID] = worker
-            if worker.hasRoom { ready.append(workerID) }
-            idle[pack] = ready
             actions.append(.sendToWorker(workerID, BrokerToWorker.request(ticket: ticketID, body: ticket.body).encode()))
         }
         return actions
@@ -180,7 +185,11 @@ extension BrokerStateMachine {
         guard var worker = workers[id] else { return [] }
         worker.tickets.removeAll { $0 == ticketID }
         workers[id] = worker
-        if worker.hasRoom, !(idle[worker.pack]?.contains(id) ?? false) { idle[worker.pack, default: []].append(id) }
+        if worker.hasRoom, !worker.waiting {
+            worker.waiting = true
+            workers[id] = worker
+            idle[worker.pack, default: Deque()].append(id)
+        }
         return dispatch(worker.pack, now: now)
     }
 

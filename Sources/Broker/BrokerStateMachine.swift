@@ -61,6 +61,8 @@ public struct BrokerStateMachine: Sendable {
         var lastSentAt: Int64
         /// The tickets sent to it and not yet answered, oldest first.
         var tickets: [TicketID] = []
+        /// Whether it stands in its pack's line of idle workers (``BrokerStateMachine/idle``).
+        var waiting = true
 
         var hasRoom: Bool { tickets.count < capacity }
     }
@@ -125,7 +127,7 @@ public struct BrokerStateMachine: Sendable {
     public internal(set) var active: [String: ActivePack]
     var workers: [PeerID: Worker] = [:]
     /// Workers with room for another ticket, per pack, in the order they get the next ones.
-    var idle: [String: [PeerID]] = [:]
+    var idle: [String: Deque<PeerID>] = [:]
     var queues: [String: Deque<TicketID>] = [:]
     var tickets: [TicketID: Ticket] = [:]
     var pending: [RequestID: Pending] = [:]
