@@ -8,9 +8,16 @@ struct PackOptions: ParsableArguments {
     @Option(name: .long, help: "Deployment config with pack parameter overrides (default: config/aiscreen.yaml if present).")
     var config: String?
 
+    init() {}
+
+    init(config: String?) {
+        self.config = config
+    }
+
     /// Parameter overrides from the config file; exits with the config's diagnostics when it is broken.
-    func overrides() throws -> [String: [String: Located<JSONValue>]] {
-        let path = config ?? (FileManager.default.fileExists(atPath: "config/aiscreen.yaml") ? "config/aiscreen.yaml" : nil)
+    /// - Parameter fallback: the config read when none is given (nil: none, the packs' own defaults).
+    func overrides(default fallback: String? = "config/aiscreen.yaml") throws -> [String: [String: Located<JSONValue>]] {
+        let path = config ?? fallback.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
         guard let path else { return [:] }
         let (overrides, diagnostics) = PackOverrides.load(path: path)
         if !diagnostics.isEmpty {
@@ -20,8 +27,8 @@ struct PackOptions: ParsableArguments {
         return overrides
     }
 
-    func loader() throws -> PackLoader {
-        PackLoader(overrides: try overrides())
+    func loader(default fallback: String? = "config/aiscreen.yaml") throws -> PackLoader {
+        PackLoader(overrides: try overrides(default: fallback))
     }
 }
 

@@ -38,7 +38,12 @@ struct PackTest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Run each pack's test cases (rules/<pack>/tests/*.yaml) and report failures and rule coverage.",
-        discussion: "Exits non-zero when a case fails, a test file is broken, or (with --require-coverage) a rule is fired by no case.")
+        discussion: """
+            Each case runs with the pack's own parameter defaults (unless the case sets parameters itself), so the \
+            shipped cases stay true whatever a deployment overrides; --config FILE tests with that deployment's \
+            overrides instead, and says so. Exits non-zero when a case fails, a test file is broken, or (with \
+            --require-coverage) a rule is fired by no case.
+            """)
 
     @Argument(help: "Pack folders, pack.yaml files, or folders of packs.")
     var paths: [String] = ["rules"]
@@ -49,10 +54,13 @@ struct PackTest: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "List every case, not only failures.")
     var verbose = false
 
-    @OptionGroup var options: PackOptions
+    @Option(name: .long, help: "Test with the parameter overrides of this deployment config (default: the packs' own defaults).")
+    var config: String?
 
     func run() async throws {
-        let runner = PackTestRunner(loader: try options.loader())
+        // Not the deployment config by default: a local value must not make the shipped cases fail.
+        let runner = PackTestRunner(loader: try PackOptions(config: config).loader(default: nil))
+        if let config { print("testing with the parameter overrides of \(config)") }
         let (directories, missing) = PackLoader.discover(paths)
         for path in missing { print("error: no rule pack at '\(path)'") }
         var failed = !missing.isEmpty

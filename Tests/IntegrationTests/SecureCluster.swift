@@ -5,7 +5,7 @@ import Wire
 import ZeroMQ
 
 /// Runs a command to completion; returns (status, stdout, stderr).
-func runCommand(_ arguments: [String], executable: String? = nil, within seconds: Double = 60) throws -> (status: Int32, out: String, err: String) {
+func runCommand(_ arguments: [String], executable: String? = nil, within seconds: Double = 60, directory: URL = Repo.root) throws -> (status: Int32, out: String, err: String) {
     let process = Process()
     if let executable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -14,7 +14,7 @@ func runCommand(_ arguments: [String], executable: String? = nil, within seconds
         process.executableURL = URL(fileURLWithPath: Repo.binary)
         process.arguments = arguments
     }
-    process.currentDirectoryURL = Repo.root
+    process.currentDirectoryURL = directory
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
