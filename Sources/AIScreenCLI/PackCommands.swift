@@ -2,20 +2,28 @@ import ArgumentParser
 import Foundation
 import RulePacks
 import RulesEngine
+import Journal
 
 struct PackCheck: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate rule packs and report every problem as file:line:column: severity: [code] message.",
-        discussion: "Exits non-zero if any pack has an error. Warnings (unused definitions or parameters) are printed but do not fail.")
+        discussion: """
+            Exits non-zero if any pack has an error. Warnings (unused definitions or parameters; with a journal, a \
+            version the journal knows with other content) are printed but do not fail.
+            """)
 
     @Argument(help: "Pack folders, pack.yaml files, or folders of packs.")
     var paths: [String] = ["rules"]
 
     @OptionGroup var options: PackOptions
 
+    @Option(name: .long, help: "The journal to compare versions with (default: $AISCREEN_JOURNAL, else journal.path of the config, if the file exists).")
+    var journal: String?
+
     func run() async throws {
         let loader = try options.loader()
+        let journal = openJournal()
         let (directories, missing) = PackLoader.discover(paths)
         var errors = missing.count
         var warnings = 0
@@ -26,11 +34,26 @@ struct PackCheck: AsyncParsableCommand {
             errors += loaded.errors.count
             warnings += loaded.warnings.count
             if let pack = loaded.pack {
+                let versionWarnings = VersionCheck.warnings(pack, directory: directory, journal: journal)
+                for d in versionWarnings { print(d.description) }
+                warnings += versionWarnings.count
                 print("\(directory): ok — pack \(pack.id) \(pack.version), \(pack.ruleIDs.count) rules, \(pack.digest.prefix(19))…")
             }
         }
         print("\(directories.count) pack(s): \(errors) error(s), \(warnings) warning(s)")
         if errors > 0 { throw ExitCode.failure }
+    }
+
+    /// The journal, read-only, if one is named or found; nil otherwise (the version check is then skipped).
+    private func openJournal() -> Journal? {
+        var path = journal ?? ProcessInfo.processInfo.environment["AISCREEN_JOURNAL"].flatMap { $0.isEmpty ? nil : $0 }
+        if path == nil {
+            var location = JournalLocation()
+            location.config = options.config
+            path = (try? location.fileSettings().path) ?? JournalOptions.defaultPath
+        }
+        guard let path, FileManager.default.fileExists(atPath: path) else { return nil }
+        return try? Journal(path: path, options: JournalOptions(readOnly: true))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Journal
 import RulesEngine
 import Testing
 
@@ -25,5 +26,34 @@ struct PackWorkflowTests {
         let local = try runCommand(["pack", "test", "--config", "config/aiscreen.yaml", "rules/workplace"], directory: folder)
         #expect(local.out.hasPrefix("testing with the parameter overrides of config/aiscreen.yaml"), "\(local.out.prefix(200))")
         #expect(local.status != 0, "the shipped cases pin the default of 6 weeks: some must fail with 4")
+    }
+
+    @Test func packCheckWarnsWhenTheJournalKnowsTheVersionWithOtherContentAndPackVersionsListsThem() throws {
+        let journal = NSTemporaryDirectory() + "aiscreen-versions-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: journal + suffix) } }
+        let manifest = try String(contentsOfFile: Repo.path("rules/gdpr/pack.yaml"), encoding: .utf8)
+        let version = try #require(manifest.split(separator: "\n").first { $0.hasPrefix("version:") }?.dropFirst("version:".count)
+            .trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'")))
+        do {
+            // Screenings judged by this version with other content (the pack was edited without a new version).
+            let writer = try Journal(path: journal)
+            try writer.commit([
+                .accepted(AcceptedRequest(requestID: "old-1", service: "screen", body: Array(#"{"request_id":"old-1"}"#.utf8), receivedAt: .now(), principal: "anonymous")),
+                .completed(CompletedScreening(requestID: "old-1", verdict: "approved", result: Array("{}".utf8),
+                                              packs: [PackRevision(id: "gdpr", version: version, digest: "sha256:0123456789abcdef0123")], completedAt: .now())),
+            ])
+            try writer.close()
+        }
+        let check = try runCommand(["pack", "check", "--journal", journal, "rules/gdpr"])
+        #expect(check.status == 0, "a warning does not fail: \(check.out)")
+        #expect(check.out.contains("rules/gdpr/pack.yaml:"), "\(check.out)")
+        #expect(check.out.contains("warning: [version-not-bumped] content changed but version is still \(version)"), "\(check.out)")
+        // Without a journal that knows the version, no warning.
+        let clean = try runCommand(["pack", "check", "--journal", "/nonexistent/journal.sqlite", "rules/gdpr"])
+        #expect(!clean.out.contains("version-not-bumped"), "\(clean.out)")
+        let versions = try runCommand(["pack", "versions", "gdpr", "--journal", journal, "--json"])
+        #expect(versions.status == 0, "\(versions.err)")
+        let line = try JSONParser().parse(versions.out.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(line["version"] == .string(version) && line["screenings"] == .int(1) && line["digest"] == .string("sha256:0123456789abcdef0123"), "\(versions.out)")
     }
 }

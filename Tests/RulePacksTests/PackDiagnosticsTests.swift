@@ -537,6 +537,7 @@ struct PackDiagnosticsTests {
             "wrong-arity", "type-mismatch", "nullable-condition", "unknown-enum-value", "unknown-output",
             "computed-output-set", "definition-cycle", "duplicate-rule-id", "duplicate-name", "name-collision",
             "unknown-parameter", "unused-definition", "unused-parameter", "schema-not-found", "invalid-schema",
+            "version-not-bumped",  // `pack check` with a journal: Tests/IntegrationTests/PackWorkflowTests.swift
         ]
         // Declared, but nothing in the engine or the reader produces it.
         let unreachable: Set<String> = ["duplicate-condition-key"]
@@ -545,7 +546,7 @@ struct PackDiagnosticsTests {
             .missingTranslation, .invalidValue, .syntax, .unknownField, .unknownName, .unknownFunction, .wrongArity,
             .typeMismatch, .nullableCondition, .unknownEnumValue, .unknownOutput, .computedOutputSet, .definitionCycle,
             .duplicateRuleID, .duplicateName, .nameCollision, .unknownParameter, .unusedDefinition, .unusedParameter,
-            .schemaNotFound, .invalidSchema, .duplicateConditionKey,
+            .schemaNotFound, .invalidSchema, .duplicateConditionKey, .versionNotBumped,
         ]
         #expect(Set(all.map(\.description)) == covered.union(unreachable))
     }

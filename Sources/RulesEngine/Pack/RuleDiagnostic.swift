@@ -55,6 +55,8 @@ public struct RuleDiagnostic: Error, Hashable, Sendable, CustomStringConvertible
         public static let schemaNotFound = Code("schema-not-found")
         public static let invalidSchema = Code("invalid-schema")
         public static let duplicateConditionKey = Code("duplicate-condition-key")
+        /// The journal knows this version of the pack with other content (`pack check` with a journal).
+        public static let versionNotBumped = Code("version-not-bumped")
     }
 
     public var severity: Severity
