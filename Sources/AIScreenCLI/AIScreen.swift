@@ -21,6 +21,6 @@ struct AIScreen: AsyncParsableCommand {
 struct Pack: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check, test and evaluate rule packs.",
-        subcommands: [PackCheck.self, PackTest.self, PackEval.self, PackVersions.self]
+        subcommands: [PackCheck.self, PackTest.self, PackEval.self, PackImpact.self, PackVersions.self]
     )
 }

@@ -56,4 +56,69 @@ struct PackWorkflowTests {
         let line = try JSONParser().parse(versions.out.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(line["version"] == .string(version) && line["screenings"] == .int(1) && line["digest"] == .string("sha256:0123456789abcdef0123"), "\(versions.out)")
     }
+
+    /// Combined verdicts by request id, from `aiscreen screen --json` over `files` with the packs in `rules`.
+    static func screen(_ files: [String], rules: String) throws -> [String: String] {
+        let run = try runCommand(["screen", "--json", "--rules", rules] + files)
+        var verdicts: [String: String] = [:]
+        for line in run.out.split(separator: "\n") where line.hasPrefix("{") {
+            let json = try JSONParser().parse(String(line))
+            if case .string(let id)? = json["request_id"], case .string(let verdict)? = json["verdict"] { verdicts[id] = verdict }
+        }
+        return verdicts
+    }
+
+    @Test func packImpactReplaysTheJournalThroughAnEditedPackAndFindsExactlyTheChangedVerdicts() throws {
+        let journal = NSTemporaryDirectory() + "aiscreen-impact-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm", ".lock", ".head"] { try? FileManager.default.removeItem(atPath: journal + suffix) } }
+        let files = try Repo.exampleRequests()
+        do {
+            let cluster = try Cluster(extraConfig: "journal:\n  path: \(journal)\n")
+            let submitted = try runCommand(["submit", "--connect", cluster.client, "--json"] + files)
+            #expect(submitted.status == 0, "\(submitted.err)")
+            _ = try cluster.broker.stopBroker()
+        }
+        // The officer's edit, in a copy: an outdated record of processing activities (G-ROPA) needs review.
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory() + "aiscreen-impact-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rules = folder.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("config"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("config/schema"), withDestinationURL: Repo.root.appendingPathComponent("config/schema"))
+        for pack in ["ai-act", "workplace"] {
+            try FileManager.default.createSymbolicLink(at: rules.appendingPathComponent(pack), withDestinationURL: Repo.root.appendingPathComponent("rules/\(pack)"))
+        }
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("rules/duties.yaml"), to: rules.appendingPathComponent("duties.yaml"))
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("rules/gdpr"), to: rules.appendingPathComponent("gdpr"))
+        let manifest = rules.appendingPathComponent("gdpr/pack.yaml")
+        let text = try String(contentsOf: manifest, encoding: .utf8)
+        let rule = try #require(text.range(of: "id: G-ROPA\n"))
+        let verdict = try #require(text.range(of: "verdict: approved-with-conditions", range: rule.upperBound..<text.endIndex))
+        let edited = text.replacingCharacters(in: verdict, with: "verdict: needs-review")
+        try edited.write(to: manifest, atomically: true, encoding: .utf8)
+
+        let impact = try runCommand(["pack", "impact", rules.appendingPathComponent("gdpr").path, "--journal", journal, "--json"])
+        #expect(impact.status == 0, "\(impact.err)")
+        var changed: [String: String] = [:]
+        var summary: JSONValue?
+        for line in impact.out.split(separator: "\n") {
+            let json = try JSONParser().parse(String(line))
+            if let s = json["summary"] {
+                summary = s
+            } else if case .string(let id)? = json["request_id"], case .string(let new)? = json["verdict"]?["new"] {
+                changed[id] = new
+            }
+        }
+        #expect(summary?["screened"] == .int(Int64(files.count)), "\(String(describing: summary))")
+        // The truth: screening every example in process with the original and the edited packs.
+        let before = try Self.screen(files, rules: "rules")
+        let after = try Self.screen(files, rules: rules.path)
+        let expected = Dictionary(uniqueKeysWithValues: after.filter { before[$0.key] != $0.value }.map { ($0.key, $0.value) })
+        #expect(!expected.isEmpty, "the edit changes no example's verdict: a weak test")
+        #expect(changed.filter { before[$0.key] != $0.value } == expected)
+        // The readable form names each changed screening with its transition.
+        let readable = try runCommand(["pack", "impact", rules.appendingPathComponent("gdpr").path, "--journal", journal])
+        #expect(readable.out.contains("\(files.count) screening(s) replayed"), "\(readable.out.prefix(300))")
+        for (id, verdict) in expected { #expect(readable.out.contains("\(id)") && readable.out.contains("→ \(verdict)"), "\(id)") }
+    }
 }
