@@ -10,6 +10,27 @@ import Testing
 struct NextStepsTests {
     static let screener = Screener(packs: DecisiveEvidenceTests.packs)
 
+    /// Re-evaluating only the definitions and rules that read the changed fields gives exactly the rules a full
+    /// evaluation fires, for every pack, request and duty set.
+    @Test func reEvaluatingOnlyWhatAChangeTouchesFiresExactlyTheRulesOfAFullEvaluation() throws {
+        var compared = 0
+        for (name, request) in try DecisiveEvidenceTests.requests(generated: 150) {
+            for pack in Self.screener.packs {
+                let fired = pack.firedRules(request.root)
+                let baseline = pack.definitionValues(request.root)
+                let fields = pack.duties.map(\.duty.field)
+                for set in PackNextSteps.family(fields) + fields.map({ [$0] }) {
+                    let met = pack.duties.indices.filter { set.contains(pack.duties[$0].duty.field) }
+                    var root = request.root
+                    for i in met { root = CompiledPack.setting(root, pack.duties[i].path, .bool(true)) ?? root }
+                    #expect(pack.firedRules(root, meeting: met, from: fired, baseline: baseline) == pack.firedRules(root), "\(name), \(pack.id), \(set)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared > 1_000)
+    }
+
     @Test func wouldGiveEqualsAFullScreeningWithTheDutiesMet() throws {
         var improving = 0
         var combinations = 0

@@ -185,9 +185,26 @@ enum TextNormalisation {
     /// Whether `pattern` (a regular expression) occurs in `text`, ignoring case. An invalid pattern never
     /// matches.
     static func matches(_ text: String, _ pattern: String) -> Bool {
+        // The same request text meets the same pattern again and again (a screening's next steps evaluate the pack
+        // once per open duty), and a regex search costs microseconds: recent answers are remembered.
+        let key = MatchKey(text: text, pattern: pattern)
+        if let known = recent.withLock({ $0[key] }) { return known }
         guard let regex = compiled(pattern) else { return false }
-        return text.contains(regex)
+        let found = text.contains(regex)
+        recent.withLock { memo in
+            if memo.count >= 8_192 { memo.removeAll(keepingCapacity: true) }
+            memo[key] = found
+        }
+        return found
     }
+
+    private struct MatchKey: Hashable {
+        var text: String
+        var pattern: String
+    }
+
+    /// Recent `matches` answers (cleared when full: the texts of the requests being evaluated now are what repeats).
+    private static let recent = Mutex<[MatchKey: Bool]>([:])
 
     /// A compiled pattern. A `Regex` is immutable once built, so sharing one between threads is safe.
     private struct Compiled: @unchecked Sendable {

@@ -89,6 +89,8 @@ public struct CompiledPack: Sendable {
     /// Every request field some rule reads (directly or through definitions): a duty outside it cannot change
     /// this pack's verdict.
     let ruleReads: Set<[Int]>
+    /// Which definitions and rules read which fields (for re-evaluating only what a change touches).
+    let reads: ReadIndex
     public var dutyFields: [String] { duties.map(\.duty.field) }
 
     init(
@@ -98,6 +100,7 @@ public struct CompiledPack: Sendable {
     ) {
         self.duties = duties
         ruleReads = Set(rules.flatMap { $0.evidence.compactMap(\.path) })
+        reads = ReadIndex(definitions: definitions, rules: rules.map(\.when), dutyPaths: duties.map(\.path))
         self.id = id
         self.version = version
         self.title = title
