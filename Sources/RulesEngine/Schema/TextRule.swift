@@ -21,7 +21,7 @@ public enum TextRule: Sendable, Hashable {
 
     /// The first control character `text` may not contain, or nil.
     public func forbidden(in text: String) -> Unicode.Scalar? {
-        var utf8 = text.utf8
+        let utf8 = text.utf8
         return utf8.withContiguousStorageIfAvailable { forbidden(in: $0) } ?? forbidden(in: Array(utf8))
     }
 
