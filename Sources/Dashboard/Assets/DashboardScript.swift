@@ -32,6 +32,8 @@ enum DashboardScript {
         const latest = new Map();  // request_id -> summary, newest first in the table
         let conditions = [];
         let lastSummary = null;
+        let lastStatus = null;
+        let isLive = false;
 
         function word(key) { return (WORDS[lang] && WORDS[lang][key]) || WORDS.en[key] || key; }
         function verdictWord(v) { return v ? word("v." + v) : word("v.unfinished"); }
@@ -59,6 +61,33 @@ enum DashboardScript {
           renderLatest();
           renderCalendar();
           if (lastSummary) renderSummary(lastSummary);
+          if (lastStatus) renderStatus(lastStatus);
+          renderLive();
+        }
+
+        function renderLive() {
+          const live = document.getElementById("live");
+          live.textContent = word(isLive ? "live" : "offline");
+          live.className = "badge " + (isLive ? "ok" : "bad");
+        }
+
+        function renderStatus(status) {
+          lastStatus = status;
+          const badge = document.getElementById("ready");
+          badge.textContent = word(status.ready ? "ready" : "notReady");
+          badge.className = "badge " + (status.ready ? "ok" : "bad");
+          badge.title = status.reasons.join("\n");
+          const tbody = body("packs");
+          clear(tbody);
+          for (const p of status.packs) {
+            const row = document.createElement("tr");
+            row.dataset.pack = p.id;
+            cell(row, p.id, "pack");
+            cell(row, p.version, "version");
+            cell(row, p.workers, "number workers");
+            cell(row, p.queued, "number");
+            tbody.appendChild(row);
+          }
         }
 
         function renderSummary(summary) {
@@ -130,24 +159,7 @@ enum DashboardScript {
         }
 
         async function loadStatus() {
-          try {
-            const status = await getJSON("/api/status");
-            const badge = document.getElementById("ready");
-            badge.textContent = word(status.ready ? "ready" : "notReady");
-            badge.className = "badge " + (status.ready ? "ok" : "bad");
-            badge.title = status.reasons.join("\n");
-            const tbody = body("packs");
-            clear(tbody);
-            for (const p of status.packs) {
-              const row = document.createElement("tr");
-              row.dataset.pack = p.id;
-              cell(row, p.id, "pack");
-              cell(row, p.version, "version");
-              cell(row, p.workers, "number workers");
-              cell(row, p.queued, "number");
-              tbody.appendChild(row);
-            }
-          } catch (e) { console.warn(e); }
+          try { renderStatus(await getJSON("/api/status")); } catch (e) { console.warn(e); }
         }
 
         async function loadConditions() {
@@ -155,10 +167,9 @@ enum DashboardScript {
         }
 
         function follow() {
-          const live = document.getElementById("live");
           const events = new EventSource("/api/events");
-          events.onopen = () => { live.textContent = word("live"); live.className = "badge ok"; };
-          events.onerror = () => { live.textContent = word("offline"); live.className = "badge bad"; };
+          events.onopen = () => { isLive = true; renderLive(); };
+          events.onerror = () => { isLive = false; renderLive(); };
           events.addEventListener("verdict", event => {
             addScreening(JSON.parse(event.data), true);
             clearTimeout(follow.refresh);
