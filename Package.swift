@@ -17,6 +17,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // The read-only HTTP server (Sources/Dashboard): health, metrics, journal API, live feed, dashboard page.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Pure: values, JSON, request schema, expression language, evaluation, verdicts. No I/O, no clock.
@@ -53,10 +60,25 @@ let package = Package(
         // One entry point per fuzz target (frames, request body, pack.yaml), each checking what must hold for any
         // input; shared by the libFuzzer executables in fuzz/ and the corpus replay test.
         .target(name: "FuzzTargets", dependencies: ["Wire", "RulesEngine", "RulePacks"]),
+        // The read-only HTTP server: /healthz, /readyz, /metrics, /api/…, /api/events (SSE) and the dashboard page.
+        // Pure functions turn journal records, broker counters and feed messages into JSON and metrics; the
+        // Hummingbird routes are a thin adapter over them. The only target that imports Hummingbird.
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "RulesEngine", "ZeroMQ", "Journal", "Broker", "Security",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .executableTarget(
             name: "AIScreenCLI",
             dependencies: [
-                "RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Broker", "Worker", "Journal", "Security",
+                "RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Broker", "Worker", "Journal", "Security", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -69,6 +91,12 @@ let package = Package(
         // GRDB directly, to tamper with journal files the way an attacker with sqlite3 would.
         .testTarget(name: "JournalTests", dependencies: ["Journal", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "RulesEngine", "Wire"]),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "Dashboard", "Journal", "Broker", "RulesEngine",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         // Real processes on loopback: builds on the `aiscreen` executable.
         .testTarget(
             name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Worker", "RulePacks", "Broker", "Security", "Journal"],

@@ -35,6 +35,12 @@ struct BrokerOptions: ParsableArguments {
     @Flag(help: "Without CURVE keys, allow plaintext client and feed endpoints on non-loopback addresses and open the TCP worker endpoint, so that any process that reaches them may submit, read or judge verdicts. For test set-ups only.")
     var insecure = false
 
+    @Option(name: .long, help: "HOST:PORT of the read-only HTTP server (health, metrics, journal API, live feed, dashboard), e.g. 127.0.0.1:8080 or 127.0.0.1:0 for a free port; 'off' for none (overrides http.endpoint and AISCREEN_HTTP_ENDPOINT).")
+    var http: String?
+
+    @Flag(help: "Allow the HTTP server on a non-loopback address. It has no TLS and no authentication: anyone who reaches it can read screenings and verdicts.")
+    var httpPublic = false
+
     @Option(name: .long, help: "Largest size in bytes the journal file may grow to (at least 65536; overrides journal.max_bytes). When it is full the broker refuses new requests.")
     var journalMaxBytes: Int?
 
@@ -56,6 +62,7 @@ struct BrokerOptions: ParsableArguments {
         if let heartbeatMs { config.heartbeatMilliseconds = heartbeatMs }
         if let journal { config.journalPath = journal }
         if let keys { config.keysDirectory = keys }
+        if let http { config.httpEndpoint = http }
         if let journalMaxBytes {
             guard journalMaxBytes >= DeploymentConfig.minimumJournalBytes else {
                 throw ValidationError("--journal-max-bytes must be at least \(DeploymentConfig.minimumJournalBytes)")
@@ -168,8 +175,14 @@ struct BrokerCommand: AsyncParsableCommand {
         discussion: """
             Binds the client, worker and publish endpoints (config/aiscreen.yaml; AISCREEN_CLIENT_ENDPOINT,
             AISCREEN_WORKER_ENDPOINT, AISCREEN_PUBLISH_ENDPOINT; or the flags) and prints one JSON line when it
-            listens: {"event":"listening","client":…,"worker":…,"publish":…,"curve":…}. Workers run separately
+            listens: {"event":"listening","client":…,"worker":…,"publish":…,"curve":…,"http":…}. Workers run separately
             ('aiscreen worker'), or use 'aiscreen up'.
+
+            HTTP (http.endpoint, AISCREEN_HTTP_ENDPOINT, --http; "http" in the listening line is its URL or null):
+            a read-only server with the dashboard at /, /healthz, /readyz (503 until every required pack has a
+            worker and the journal takes writes), /metrics (Prometheus), /api/screenings[/ID], /api/summary,
+            /api/conditions and /api/events (Server-Sent Events of published verdicts). Loopback only unless
+            --http-public: it has no TLS and no authentication.
 
             Security (docs/PROTOCOL.md §10): with the broker's key pair in the key directory (security.keys,
             --keys; 'aiscreen keys generate --role broker') every endpoint speaks CURVE and only the keys under
@@ -185,19 +198,30 @@ struct BrokerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let deployment = try options.deployment()
+        let httpEndpoint = try HTTPServing.endpoint(deployment, allowPublic: options.httpPublic)
         let (broker, packs) = try options.makeBroker(deployment)
+        let http = try await httpEndpoint.asyncMap {
+            try await HTTPServing.start($0, broker: broker, deployment: deployment)
+        }
         // Catch the signals before the loop's thread starts; a signal asks the broker to finish gracefully.
         let signals = NetworkCommands.TerminationSignals { _ in broker.shutdown() }
         _ = signals
-        try await NetworkCommands.onThread(name: "aiscreen.broker") {
-            try broker.run { bound in
-                printEvent([
-                    ("event", .string("listening")), ("client", .string(bound.client)), ("worker", bound.worker.isEmpty ? .null : .string(bound.worker)),
-                    ("publish", .string(bound.publish)), ("packs", .array(packs.map { .string($0.id) })),
-                    ("curve", .bool(broker.isSecure)),
-                ])
+        do {
+            try await NetworkCommands.onThread(name: "aiscreen.broker") {
+                try broker.run { bound in
+                    http?.follow(bound.publish)
+                    printEvent([
+                        ("event", .string("listening")), ("client", .string(bound.client)), ("worker", bound.worker.isEmpty ? .null : .string(bound.worker)),
+                        ("publish", .string(bound.publish)), ("packs", .array(packs.map { .string($0.id) })),
+                        ("curve", .bool(broker.isSecure)), ("http", http?.url ?? .null),
+                    ])
+                }
             }
+        } catch {
+            await http?.stop()
+            throw error
         }
+        await http?.stop()
         BrokerOptions.recordJournalHead(broker)
         printEvent([("event", .string("stopped")), ("counters", counterMembers(broker.counters))])
     }

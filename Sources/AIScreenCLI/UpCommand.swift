@@ -27,6 +27,7 @@ struct Up: AsyncParsableCommand {
 
     func run() async throws {
         let deployment = try options.deployment()
+        let httpEndpoint = try HTTPServing.endpoint(deployment, allowPublic: options.httpPublic)
         let (pools, poolProblems) = deployment.pools()
         for problem in poolProblems { Console.error(problem.description) }
         if poolProblems.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
@@ -48,8 +49,26 @@ struct Up: AsyncParsableCommand {
             Console.error("warning: no worker pool serves pack \(pack.id); screenings will be needs-review until a worker for it connects")
         }
         let running = served
+        let http = try await httpEndpoint.asyncMap {
+            try await HTTPServing.start($0, broker: broker, deployment: deployment)
+        }
         let signals = NetworkCommands.TerminationSignals { _ in broker.shutdown() }
         _ = signals
+        do {
+            try await runBroker(broker, deployment: deployment, running: running, context: context, http: http)
+        } catch {
+            await http?.stop()
+            throw error
+        }
+        await http?.stop()
+        BrokerOptions.recordJournalHead(broker)
+        printEvent([("event", .string("stopped")), ("counters", counterMembers(broker.counters))])
+    }
+
+    private func runBroker(
+        _ broker: BrokerService, deployment: DeploymentConfig, running: [(pool: DeploymentConfig.Pool, pack: CompiledPack)],
+        context: ZMQContext, http: HTTPServing?
+    ) async throws {
         try await NetworkCommands.onThread(name: "aiscreen.up") {
             var workers: [PackWorker] = []
             defer {
@@ -72,12 +91,13 @@ struct Up: AsyncParsableCommand {
                     }
                     counts.append((pack.id, .int(Int64(pool.count))))
                 }
+                http?.follow(endpoints.publish)
                 // "ready" only once the broker has every worker registered: a request that arrived earlier would
                 // find no worker for a pack and be answered needs-review (fail closed), and journaled so.
                 let expected = Dictionary(running.map { ($0.pack.id, $0.pool.count) }, uniquingKeysWith: +)
                 let ready: [(String, JSONValue)] = [
                     ("event", .string("ready")), ("client", .string(endpoints.client)), ("worker", endpoints.worker.isEmpty ? .null : .string(endpoints.worker)),
-                    ("publish", .string(endpoints.publish)), ("workers", .object(counts)),
+                    ("publish", .string(endpoints.publish)), ("workers", .object(counts)), ("http", http?.url ?? .null),
                 ]
                 Thread.detachNewThread {
                     for (pack, registered) in broker.waitForWorkers(expected, timeout: .seconds(10)).sorted(by: { $0.key < $1.key }) {
@@ -87,7 +107,5 @@ struct Up: AsyncParsableCommand {
                 }
             }
         }
-        BrokerOptions.recordJournalHead(broker)
-        printEvent([("event", .string("stopped")), ("counters", counterMembers(broker.counters))])
     }
 }

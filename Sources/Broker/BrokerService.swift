@@ -35,6 +35,20 @@ public struct BrokerSecurity: Sendable {
     }
 }
 
+/// What a readiness check needs beyond the worker counts: whether the broker refuses new requests because of its
+/// journal, and the live tickets waiting per pack.
+public struct BrokerHealth: Sendable, Hashable {
+    /// Why the journal refuses new requests (full, unwritable, behind), or nil when it takes them.
+    public var journalRefusal: String?
+    /// Live tickets queued per active pack.
+    public var queuedTickets: [String: Int]
+
+    public init(journalRefusal: String? = nil, queuedTickets: [String: Int] = [:]) {
+        self.journalRefusal = journalRefusal
+        self.queuedTickets = queuedTickets
+    }
+}
+
 /// The broker's I/O loop: one thread owns the client ROUTER, the worker ROUTER and the PUB socket, feeds what
 /// arrives to ``BrokerStateMachine`` and performs the actions it returns. Every send is non-blocking, so one
 /// slow or vanished peer never stalls the broker; a send that cannot complete is counted and dropped (a client
@@ -59,6 +73,7 @@ public final class BrokerService: Sendable {
     let commands: ZMQCommandQueue<Command>
     private let snapshot = Mutex(BrokerCounters())
     private let registered = Mutex<[String: Int]>([:])
+    private let health = Mutex(BrokerHealth())
 
     /// - Parameters:
     ///   - journal: where accepted requests and verdicts are recorded before any reply or publish; `nil` runs
@@ -99,6 +114,9 @@ public final class BrokerService: Sendable {
 
     /// Registered workers per pack, as of the loop's last timer pass (every 10 ms).
     public var workerCounts: [String: Int] { registered.withLock { $0 } }
+
+    /// Queue depths and whether the journal refuses, as of the loop's last timer pass (for `/readyz`, `/metrics`).
+    public var currentHealth: BrokerHealth { health.withLock { $0 } }
 
     /// Waits until at least `expected[pack]` workers of each pack are registered, or `timeout` passed.
     /// Safe from any thread but the broker's own (which must be running `run`).
@@ -189,6 +207,8 @@ public final class BrokerService: Sendable {
             snapshot.withLock { $0 = counters }
             let counts = Dictionary(uniqueKeysWithValues: configuration.packs.map { ($0, machine.workerCount(pack: $0)) })
             registered.withLock { $0 = counts }
+            let queued = Dictionary(uniqueKeysWithValues: configuration.packs.map { ($0, machine.queuedLive[$0] ?? 0) })
+            health.withLock { $0 = BrokerHealth(journalRefusal: machine.journalUnavailable ?? machine.journalBehind, queuedTickets: queued) }
         }
 
         func send(_ actions: [BrokerStateMachine.Action]) {

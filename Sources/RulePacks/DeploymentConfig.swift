@@ -37,6 +37,9 @@ internal import Foundation
 ///   `keys/clients|auditors|admins/`, `keys/workers/<pack>/` and `keys/subscribers/` may connect; without it the
 ///   endpoints are plaintext: the client and feed endpoints must then be loopback and the TCP worker endpoint is
 ///   not opened (unless `--insecure`).
+/// - `http.endpoint` (`AISCREEN_HTTP_ENDPOINT`, `--http`; no default: without it no HTTP server is started; `off`
+///   turns it off): `HOST:PORT` of the read-only HTTP server of `aiscreen up` and `aiscreen broker` (health,
+///   metrics, the journal API, the live feed and the dashboard page). Loopback only unless `--http-public`.
 /// - `security.client_key`, `security.broker_key` (`--key`, `--broker-key`): the secret key file a client,
 ///   subscriber or worker connects with, and the broker's public key file.
 public struct DeploymentConfig: Sendable {
@@ -67,6 +70,8 @@ public struct DeploymentConfig: Sendable {
     public var journalRetentionDays = 3650
     /// `journal.max_bytes`: a cap on the journal file's size; nil for none.
     public var journalMaxBytes: Int?
+    /// `http.endpoint`: `HOST:PORT` of the read-only HTTP server; nil (or `off`) for none.
+    public var httpEndpoint: String?
     /// `security.keys`: the CURVE key directory.
     public var keysDirectory = "keys"
     /// `security.client_key`: the secret key a client, subscriber or worker of this host connects with.
@@ -105,13 +110,14 @@ public struct DeploymentConfig: Sendable {
         if let v = variable("AISCREEN_RULES") { config.rules = v }
         if let v = variable("AISCREEN_JOURNAL") { config.journalPath = v }
         if let v = variable("AISCREEN_KEYS") { config.keysDirectory = v }
+        if let v = variable("AISCREEN_HTTP_ENDPOINT") { config.httpEndpoint = v }
         return (config, diagnostics)
     }
 
     mutating func apply(yaml text: String, file: String) -> [RuleDiagnostic] {
         var source = YAMLSource(file: file, text: text)
         guard let root = source.root(),
-            let members = source.mapping(root, what: "the config", allowed: ["broker", "screening", "rules", "workers", "packs", "journal", "security"])
+            let members = source.mapping(root, what: "the config", allowed: ["broker", "screening", "rules", "workers", "packs", "journal", "security", "http"])
         else { return source.diagnostics }
         func int(
             _ node: JSONValue, _ key: Located<String>, _ minimum: Int, maximum: Int? = nil, into target: inout Int, _ source: inout YAMLSource
@@ -184,6 +190,11 @@ public struct DeploymentConfig: Sendable {
                     case "client_key": clientKey = text
                     default: brokerKey = text
                     }
+                }
+            case "http":
+                for (k, v) in source.mapping(value, what: "http", allowed: ["endpoint"]) ?? [] {
+                    _ = k
+                    httpEndpoint = source.string(v, what: "http.endpoint")?.value
                 }
             case "rules": rules = source.string(value, what: "rules")?.value ?? rules
             case "workers": workers = source.string(value, what: "workers")?.value ?? workers

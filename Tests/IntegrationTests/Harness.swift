@@ -16,6 +16,20 @@ enum Repo {
         return path(".build/debug/aiscreen")
     }
 
+    /// The environment for child processes: the project's virtual environment (`.venv/bin`, made by scripts/setup)
+    /// first on PATH, so `python3` is the one with pyzmq, prometheus_client and selenium; and no HTTP server unless
+    /// a test asks for one with `--http` (so no test binds the fixed port of config/aiscreen.yaml).
+    static func childEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        let venv = path(".venv/bin")
+        if FileManager.default.isExecutableFile(atPath: venv + "/python3"), !(env["PATH"] ?? "").hasPrefix(venv + ":") {
+            env["PATH"] = venv + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        }
+        env["AISCREEN_HTTP_ENDPOINT"] = env["AISCREEN_HTTP_ENDPOINT"] ?? "off"
+        for (k, v) in extra { env[k] = v }
+        return env
+    }
+
     static func exampleRequests() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: path("examples/requests")).filter { $0.hasSuffix(".json") }.sorted()
             .map { path("examples/requests/" + $0) }
@@ -50,9 +64,7 @@ final class Child: @unchecked Sendable {
             process.arguments = arguments
         }
         process.currentDirectoryURL = Repo.root
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
+        process.environment = Repo.childEnvironment(environment)
         let out = Pipe()
         process.standardOutput = out
         out.fileHandleForReading.readabilityHandler = { [weak self] handle in

@@ -13,6 +13,7 @@ struct PythonClientAndRestartTests {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         process.currentDirectoryURL = Repo.root
+        process.environment = Repo.childEnvironment()
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

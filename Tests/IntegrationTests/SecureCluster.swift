@@ -15,6 +15,7 @@ func runCommand(_ arguments: [String], executable: String? = nil, within seconds
         process.arguments = arguments
     }
     process.currentDirectoryURL = directory
+    process.environment = Repo.childEnvironment()
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

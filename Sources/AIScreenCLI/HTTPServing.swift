@@ -1,0 +1,151 @@
+import ArgumentParser
+import Broker
+import Dashboard
+import Foundation
+import Journal
+import RulePacks
+import RulesEngine
+import Security
+import Synchronization
+
+/// The read-only HTTP server of `aiscreen up` and `aiscreen broker`: started before the broker binds (so a taken
+/// port stops start-up with the endpoint's name), fed once the broker has bound its publish endpoint, stopped
+/// after the broker.
+final class HTTPServing: Sendable {
+    let bound: HTTPEndpoint
+    let feed: LiveFeed
+    let metrics: DashboardMetrics
+    let journal: Journal?
+    let packs: Set<String>
+    let curve: ClientKeys?
+    /// False when the feed speaks CURVE and there is no key to subscribe with.
+    let canFollow: Bool
+    let task: Task<Void, Never>
+    let follower = Mutex<FeedFollower?>(nil)
+
+    private init(
+        bound: HTTPEndpoint, feed: LiveFeed, metrics: DashboardMetrics, journal: Journal?, packs: Set<String>, curve: ClientKeys?,
+        canFollow: Bool, task: Task<Void, Never>
+    ) {
+        self.canFollow = canFollow
+        self.bound = bound
+        self.feed = feed
+        self.metrics = metrics
+        self.journal = journal
+        self.packs = packs
+        self.curve = curve
+        self.task = task
+    }
+
+    /// The endpoint from flags, environment and config (``BrokerOptions/deployment()`` applied them in that
+    /// order); nil when none is set or it is `off`.
+    /// - Throws: `ExitCode.failure` with a message for an endpoint that does not parse, or one that is not loopback
+    ///   without `--http-public`.
+    static func endpoint(_ deployment: DeploymentConfig, allowPublic: Bool) throws -> HTTPEndpoint? {
+        guard let text = deployment.httpEndpoint, !text.isEmpty, text != "off" else { return nil }
+        let endpoint: HTTPEndpoint
+        do {
+            endpoint = try HTTPEndpoint(parsing: text)
+        } catch {
+            Console.error("error: \(error) (http.endpoint, --http or AISCREEN_HTTP_ENDPOINT)")
+            throw ExitCode.failure
+        }
+        if !endpoint.isLoopback && !allowPublic {
+            Console.error("""
+                error: the HTTP endpoint \(endpoint) is not loopback: anyone who reaches it could read screenings and \
+                verdicts (it has no TLS and no authentication). Use a loopback address behind a reverse proxy that \
+                authenticates, or pass --http-public to accept that.
+                """)
+            throw ExitCode.failure
+        }
+        return endpoint
+    }
+
+    /// Starts the server and waits until it listens.
+    /// - Throws: `ExitCode.failure` after printing why it cannot listen.
+    static func start(_ endpoint: HTTPEndpoint, broker: BrokerService, deployment: DeploymentConfig) async throws -> HTTPServing {
+        var journal: Journal?
+        if let path = deployment.journalPath {
+            do {
+                journal = try Journal(path: path, options: JournalOptions(readOnly: true))
+            } catch {
+                Console.error("error: the HTTP server cannot read the journal: \(error)")
+                throw ExitCode.failure
+            }
+        }
+        var curve: ClientKeys?
+        if broker.isSecure {
+            // The feed speaks CURVE: the server subscribes with this host's key (a subscriber key, security.client_key).
+            if let secret = deployment.clientKey {
+                let brokerKey = deployment.brokerKey ?? KeyRing.paths(Principal(role: .broker, name: "broker"), in: deployment.keysDirectory).publicKey
+                curve = try? ClientKeys.read(secretKey: secret, brokerKey: brokerKey)
+            }
+            if curve == nil {
+                Console.error("warning: the broker speaks CURVE and security.client_key names no readable subscriber key: /api/events and the verdict metrics stay empty")
+            }
+        }
+        let feed = LiveFeed()
+        let metrics = DashboardMetrics()
+        let server = DashboardServer(
+            endpoint: endpoint,
+            status: {
+                BrokerStatus(
+                    active: broker.configuration.active, workers: broker.workerCounts, health: broker.currentHealth,
+                    counters: broker.counters, journaled: broker.journalSeam != nil)
+            }, journal: journal, feed: feed, metrics: metrics)
+        let (events, continuation) = AsyncStream<Result<HTTPEndpoint, any Error>>.makeStream()
+        let task = Task {
+            do {
+                try await server.run { continuation.yield(.success($0)) }
+            } catch is CancellationError {
+            } catch {
+                continuation.yield(.failure(error))
+            }
+            continuation.finish()
+        }
+        for await event in events {
+            switch event {
+            case .success(let bound):
+                return HTTPServing(
+                    bound: bound, feed: feed, metrics: metrics, journal: journal, packs: Set(broker.configuration.packs),
+                    curve: curve, canFollow: !broker.isSecure || curve != nil, task: task)
+            case .failure(let error):
+                Console.error("error: \(error)")
+                throw ExitCode.failure
+            }
+        }
+        Console.error("error: the HTTP server on \(endpoint) stopped before it listened")
+        throw ExitCode.failure
+    }
+
+    /// Follows the broker's verdict feed at `publish` (the endpoint it bound).
+    func follow(_ publish: String) {
+        guard canFollow else { return }
+        do {
+            let follower = try FeedFollower(endpoint: publish, curve: curve, feed: feed, metrics: metrics, journal: journal, packs: packs, log: logEvent)
+            follower.start()
+            self.follower.withLock { $0 = follower }
+        } catch {
+            Console.error("warning: the HTTP server cannot follow the verdict feed \(publish): \(error)")
+        }
+    }
+
+    /// Stops following the feed, ends the event streams and the server.
+    func stop() async {
+        follower.withLock { $0 }?.stop()
+        feed.close()
+        task.cancel()
+        await task.value
+    }
+
+    /// `http://HOST:PORT` for the `listening` and `ready` lines.
+    var url: JSONValue { .string(bound.url) }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
