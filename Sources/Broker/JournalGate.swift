@@ -139,6 +139,8 @@ struct JournalGate {
         // The first cause stays: a later batch that fails because of it (a verdict whose acceptance was not
         // recorded) must not hide it.
         if machine.journalUnavailable == nil { machine.journalUnavailable = reason }
+        // What the clients are told is the first cause too ("the journal is full"), not its consequence.
+        let reason = machine.journalUnavailable ?? reason
         var accepted: [RequestID] = []
         var completed = Set<String>()
         for record in records {

@@ -81,9 +81,16 @@ struct JournalGateTests {
         #expect(Self.kinds(released) == ["error:internal"])
         #expect(m.journalUnavailable == "the journal is full")
         #expect(m.completed[try RequestID("r")] == nil)  // never replayed: it was not recorded
-        // A failure caused by the first one does not hide its reason.
-        _ = JournalGate.unrecorded([], [], reason: "request r was never recorded as accepted", &m)
+        // A failure caused by the first one does not hide its reason, neither from the broker nor from the client.
+        let orphan = BrokerReply.final(service: .screen, requestID: try RequestID("o"), body: Array("{}".utf8)).encode()
+        let told = JournalGate.unrecorded(
+            [.sendToClient(client, orphan)], [.completed(requestID: "o", verdict: "approved", result: [], packs: [], provisional: false)],
+            reason: "request o was never recorded as accepted", &m)
         #expect(m.journalUnavailable == "the journal is full")
+        guard case .sendToClient(_, let frames)? = told.first, case .error(_, _, .internalError, let message)? = try? BrokerReply.decode(frames: frames) else {
+            throw Base.FailedExpectation(description: "\(told)")
+        }
+        #expect(message.contains("the journal is full"), "\(message)")
     }
 
     @Test func aFailedAcceptanceAbandonsTheRequestAndTellsItsClient() throws {
