@@ -38,7 +38,10 @@ let package = Package(
             ]
         ),
         // libzmq from Debian (libzmq3-dev).
-        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // No pkgConfig: Debian's libzmq.pc adds `-isystem /usr/include/mit-krb5`, which SwiftPM refuses with a
+        // "prohibited flag(s)" warning on every build; zmq.h is in /usr/include and the modulemap links zmq.
+        // scripts/setup installs libzmq3-dev.
+        .systemLibrary(name: "CZeroMQ"),
         // Thin Swift wrapper over libzmq; no domain types.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         // The aiscreen wire protocol (docs/PROTOCOL.md): typed frames, pure codec.

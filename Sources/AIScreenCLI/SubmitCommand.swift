@@ -19,7 +19,8 @@ struct Submit: AsyncParsableCommand {
             A file that cannot be read or is not JSON is reported and skipped; the others are still sent. An ERROR \
             from the broker prints "FILE: error: [code] message" on stderr. A request without an answer after \
             --timeout-ms is sent once more with the same id (the broker never evaluates it twice), and reported \
-            as timed out if that fails too. The exit status is 1 if any file failed, got an ERROR or timed out.
+            as timed out if that fails too. With several files, a last line on stderr counts the verdicts ("submit: 18 \
+            request(s): 3 approved, …"). The exit status is 1 if any file failed, got an ERROR or timed out.
 
             The endpoint comes from --connect, else $AISCREEN_CLIENT_ENDPOINT, else broker.client_endpoint in the \
             config, else tcp://127.0.0.1:5555.

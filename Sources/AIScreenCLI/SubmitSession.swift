@@ -66,6 +66,7 @@ struct SubmitSession: Sendable {
                     return problem
                 }
                 try exchange(jobs, on: socket, progress: &progress)
+                if jobs.count > 1 { Console.error(progress.summary) }
                 return progress.allAnswered
             }
         }
@@ -169,6 +170,18 @@ extension SubmitSession {
         private var finished: [String?]
         private var nextToPrint = 0
         private(set) var allAnswered = true
+        /// Answers by verdict, and the requests that got an ERROR or no answer.
+        private var verdicts: [String: Int] = [:]
+        private var failures = 0
+
+        /// One line for the end of a run: how many requests got which verdict.
+        var summary: String {
+            let order = ["approved", "approved-with-conditions", "needs-review", "rejected"]
+            var parts = order.compactMap { verdict in verdicts[verdict].map { "\($0) \(verdict)" } }
+            parts += verdicts.keys.filter { !order.contains($0) }.sorted().map { "\(verdicts[$0] ?? 0) \(TerminalText.escaped($0))" }
+            if failures > 0 { parts.append("\(failures) without a verdict (see the errors above)") }
+            return "submit: \(jobs.count) request(s): " + (parts.isEmpty ? "none answered" : parts.joined(separator: ", "))
+        }
 
         init(jobs: [Job], output: Output) {
             self.jobs = jobs
@@ -180,10 +193,12 @@ extension SubmitSession {
             let job = jobs[index]
             switch reply {
             case .final(_, _, let body):
+                if case .string(let verdict)? = try? JSONParser().member("verdict", in: body) { verdicts[verdict, default: 0] += 1 }
                 finish(index, printing: CombinedResultText.render(body, job: job, output: output))
             case .error(_, _, let code, let message):
                 Console.error("\(job.file): error: [\(code)] \(TerminalText.escaped(message))")
                 allAnswered = false
+                failures += 1
                 finish(index, printing: "")
             case .partial:
                 break
@@ -202,6 +217,7 @@ extension SubmitSession {
                     + (knownProblem.map { "— \($0)" } ?? "(sent twice with the same id)")
             )
             allAnswered = false
+            failures += 1
             finish(index, printing: "")
         }
 

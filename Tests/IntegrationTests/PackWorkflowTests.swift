@@ -76,6 +76,10 @@ struct PackWorkflowTests {
             let cluster = try Cluster(extraConfig: "journal:\n  path: \(journal)\n")
             let submitted = try runCommand(["submit", "--connect", cluster.client, "--json"] + files)
             #expect(submitted.status == 0, "\(submitted.err)")
+            // A run of several files ends with one line of verdict counts on stderr (stdout stays JSON lines).
+            let summary = try #require(submitted.err.split(separator: "\n").last { $0.hasPrefix("submit: \(files.count) request(s): ") })
+            let counted = summary.split(separator: ":").last?.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") } ?? []
+            #expect(counted.reduce(0, +) == files.count, "\(summary)")
             _ = try cluster.broker.stopBroker()
         }
         // The officer's edit, in a copy: an outdated record of processing activities (G-ROPA) needs review.
