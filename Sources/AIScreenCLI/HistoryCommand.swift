@@ -22,11 +22,7 @@ struct History: AsyncParsableCommand {
     @Option(name: .long, help: "Only this department (requester.department).")
     var department: String?
 
-    @Option(name: .long, help: "Only requests received on or after this day (YYYY-MM-DD, UTC).")
-    var since: String?
-
-    @Option(name: .long, help: "Only requests received on or before this day (YYYY-MM-DD, UTC).")
-    var until: String?
+    @OptionGroup var window: ReceivedWindow
 
     @Option(name: .long, help: "Only screenings judged by this pack, or this pack version: ID or ID@VERSION.")
     var pack: String?
@@ -46,18 +42,7 @@ struct History: AsyncParsableCommand {
     func filter() throws -> HistoryFilter {
         var filter = HistoryFilter(verdict: verdict, department: department, limit: limit)
         guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
-        if let since {
-            guard let day = JournalTimestamp(day: since) else {
-                throw ValidationError("--since must be a day, YYYY-MM-DD")
-            }
-            filter.receivedFrom = day
-        }
-        if let until {
-            guard let day = JournalTimestamp(day: until) else {
-                throw ValidationError("--until must be a day, YYYY-MM-DD")
-            }
-            filter.receivedBefore = day.adding(days: 1)
-        }
+        try window.apply(to: &filter)
         if let pack {
             let parts = pack.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard let id = parts.first, !id.isEmpty, parts.count == 1 || !parts[1].isEmpty else {

@@ -21,11 +21,7 @@ struct PackImpact: AsyncParsableCommand {
     @Argument(help: "The edited pack's folder, e.g. rules/gdpr.")
     var pack: String
 
-    @Option(name: .long, help: "Only requests received on or after this day (YYYY-MM-DD, UTC).")
-    var since: String?
-
-    @Option(name: .long, help: "Only requests received on or before this day (YYYY-MM-DD, UTC).")
-    var until: String?
+    @OptionGroup var window: ReceivedWindow
 
     @Option(name: .long, help: "Only this department (requester.department).")
     var department: String?
@@ -37,14 +33,7 @@ struct PackImpact: AsyncParsableCommand {
 
     func run() async throws {
         var filter = HistoryFilter(department: department, limit: Int.max)
-        if let since {
-            guard let day = JournalTimestamp(day: since) else { throw ValidationError("--since must be a day, YYYY-MM-DD") }
-            filter.receivedFrom = day
-        }
-        if let until {
-            guard let day = JournalTimestamp(day: until) else { throw ValidationError("--until must be a day, YYYY-MM-DD") }
-            filter.receivedBefore = day.adding(days: 1)
-        }
+        try window.apply(to: &filter)
         // The pack's parameters as the deployment sets them (the same --config as the journal's).
         guard let edited = try PackOptions(config: location.config).loader().loadAll([pack], printWarnings: false).first else {
             throw ExitCode.failure

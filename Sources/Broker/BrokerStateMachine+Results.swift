@@ -107,11 +107,15 @@ extension BrokerStateMachine {
         completedBytes += entry.bytes
         completedOrder.append((requestID, entry.stamp))
         // The order may hold ids whose entry was replaced or forgotten since: only the stamp of the current one counts.
-        while completed.count > configuration.completedCacheSize || completedBytes > configuration.completedCacheBytes
-            || completedOrder.count > 2 * configuration.completedCacheSize,
+        while completed.count > configuration.completedCacheSize || completedBytes > configuration.completedCacheBytes,
             let (oldest, stamp) = completedOrder.popFirst()
         {
             if completed[oldest]?.stamp == stamp { forget(oldest) }
+        }
+        // Stale places (forgotten or replaced entries) are dropped once they dominate, never a live entry.
+        if completedOrder.count > 2 * max(completed.count, 1_024) {
+            let completed = self.completed
+            completedOrder.removeAll { completed[$0.0]?.stamp != $0.1 }
         }
     }
 }

@@ -104,6 +104,26 @@ struct BudgetAndRetryTests {
         #expect(m.completed[try RequestID("r-0")] == nil)
     }
 
+    @Test func retriesOfAProvisionalAnswerNeverEvictAnotherCachedVerdict() throws {
+        var m = machine { $0.completedCacheSize = 2 }
+        for pack in ["ai-act", "workplace"] { _ = m.workerMessage(from: Base.worker(pack), frames: try Base.ready(pack), now: 0) }
+        // "p" is answered provisionally (no gdpr worker) again and again; "x" is a verdict of record.
+        _ = Base().answer(&m, try Base.dispatched(m.clientMessage(from: client, frames: try request("p", deadline: 100), now: 0)), [:])
+        _ = m.tick(now: 100)
+        _ = m.workerMessage(from: Base.worker("gdpr"), frames: try Base.ready("gdpr"), now: 100)
+        let x = try Base.dispatched(m.clientMessage(from: client, frames: try request("x"), now: 100))
+        _ = Base().answer(&m, x, [:], now: 101)
+        _ = m.workerMessage(from: Base.worker("gdpr"), frames: WorkerMessage.disconnect(reason: nil).encode(), now: 102)
+        for round in 0..<6 {
+            let now = Int64(200 + round * 1_000)
+            _ = m.clientMessage(from: client, frames: try request("p", deadline: 100), now: now)
+            _ = m.tick(now: now + 100)
+        }
+        #expect(m.counters.reevaluated == 6)
+        #expect(m.completed[try RequestID("x")] != nil, "a retry of another request evicted the verdict of record")
+        #expect(m.completed[try RequestID("p")]?.provisional == true)
+    }
+
     // MARK: Transient is not final
 
     @Test func aFailClosedAnswerIsProvisionalAndARetryEvaluatesOnlyTheFailedPack() throws {

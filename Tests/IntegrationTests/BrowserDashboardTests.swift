@@ -39,11 +39,8 @@ struct BrowserDashboardTests {
 
         let context = try ZMQContext()
         defer { context.terminate() }
-        let socket = try context.socket(.dealer)
+        let socket = try dealer(context, connectedTo: client)
         defer { socket.close() }
-        try socket.set(.linger, to: 0)
-        try socket.set(.receiveTimeout, to: 15_000)
-        try socket.connect(client)
         let requester = Requester(socket: socket)
         try requester.send("browser-1", body: try exampleRequest("04-cv-screening-recruitment.json", id: "browser-1", department: department))
         let verdict = try #require(try requester.collect(["browser-1"])["browser-1"]?.first?.finalJSON?["verdict"]?.stringValue)

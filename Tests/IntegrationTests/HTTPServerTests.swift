@@ -56,11 +56,8 @@ struct HTTPServerTests {
         // Three screenings and one body that is not JSON.
         let context = try ZMQContext()
         defer { context.terminate() }
-        let socket = try context.socket(.dealer)
+        let socket = try dealer(context, connectedTo: client)
         defer { socket.close() }
-        try socket.set(.linger, to: 0)
-        try socket.set(.receiveTimeout, to: 15_000)
-        try socket.connect(client)
         let requester = Requester(socket: socket)
         let department = "Kultur og Borgerservice"
         for n in 1...3 { try requester.send("http-m-\(n)", body: try exampleRequest("01-aarhusai-chat-platform.json", id: "http-m-\(n)", department: department)) }
@@ -138,11 +135,8 @@ struct HTTPServerTests {
         func submit(_ ids: [String], to client: String, department: String = "IT og Digitalisering") throws -> [String: String] {
             let context = try ZMQContext()
             defer { context.terminate() }
-            let socket = try context.socket(.dealer)
+            let socket = try dealer(context, connectedTo: client)
             defer { socket.close() }
-            try socket.set(.linger, to: 0)
-            try socket.set(.receiveTimeout, to: 15_000)
-            try socket.connect(client)
             let requester = Requester(socket: socket)
             for id in ids { try requester.send(id, body: try exampleRequest("04-cv-screening-recruitment.json", id: id, department: department)) }
             return try requester.collect(Set(ids)).mapValues { $0.first?.finalJSON?["verdict"]?.stringValue ?? "?" }

@@ -237,13 +237,7 @@ final class Cluster {
     }
 
     func dealer() throws -> ZMQSocket {
-        let socket = try context.socket(.dealer)
-        try socket.set(.linger, to: 0)
-        try socket.set(.receiveTimeout, to: 15_000)
-        try socket.set(.sendHighWaterMark, to: 100_000)
-        try socket.set(.receiveHighWaterMark, to: 100_000)
-        try socket.connect(client)
-        return socket
+        try IntegrationTests.dealer(context, connectedTo: client)
     }
 
     deinit {
@@ -356,4 +350,16 @@ func exampleBody(_ file: String, id: String) throws -> [UInt8] {
         text.replaceSubrange(range, with: "\"request_id\": \"\(id)\"")
     }
     return Array(text.utf8)
+}
+
+/// A client DEALER on `context` connected to `endpoint`: no linger, a 15 s receive timeout, deep queues (a test may
+/// pipeline thousands of requests). The caller closes it.
+func dealer(_ context: ZMQContext, connectedTo endpoint: String) throws -> ZMQSocket {
+    let socket = try context.socket(.dealer)
+    try socket.set(.linger, to: 0)
+    try socket.set(.receiveTimeout, to: 15_000)
+    try socket.set(.sendHighWaterMark, to: 100_000)
+    try socket.set(.receiveHighWaterMark, to: 100_000)
+    try socket.connect(endpoint)
+    return socket
 }

@@ -27,11 +27,8 @@ struct UpCommandTests {
         #expect(ready["worker"] == .null, "without keys a fresh up opens no TCP worker endpoint (its workers are in-process)")
         let context = try ZMQContext()
         defer { context.terminate() }
-        let socket = try context.socket(.dealer)
+        let socket = try dealer(context, connectedTo: endpoint)
         defer { socket.close() }
-        try socket.set(.linger, to: 0)
-        try socket.set(.receiveTimeout, to: 15_000)
-        try socket.connect(endpoint)
         let requester = Requester(socket: socket)
         // Asked at once, the broker already has every worker of workers/*.yaml (2 per pack).
         for pack in ["ai-act", "gdpr", "workplace"] {
