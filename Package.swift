@@ -63,13 +63,16 @@ let package = Package(
         // One entry point per fuzz target (frames, request body, pack.yaml), each checking what must hold for any
         // input; shared by the libFuzzer executables in fuzz/ and the corpus replay test.
         .target(name: "FuzzTargets", dependencies: ["Wire", "RulesEngine", "RulePacks"]),
+        // Readable renderings of a verdict for people, pure: the terminal explanation and the MED report (HTML, A4
+        // print), in Danish and English, every untrusted text escaped.
+        .target(name: "Reports", dependencies: ["RulesEngine"]),
         // The read-only HTTP server: /healthz, /readyz, /metrics, /api/…, /api/events (SSE) and the dashboard page.
         // Pure functions turn journal records, broker counters and feed messages into JSON and metrics; the
         // Hummingbird routes are a thin adapter over them. The only target that imports Hummingbird.
         .target(
             name: "Dashboard",
             dependencies: [
-                "RulesEngine", "ZeroMQ", "Journal", "Broker", "Security",
+                "RulesEngine", "ZeroMQ", "Journal", "Broker", "Security", "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -81,13 +84,13 @@ let package = Package(
         .executableTarget(
             name: "AIScreenCLI",
             dependencies: [
-                "RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Broker", "Worker", "Journal", "Security", "Dashboard",
+                "RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Broker", "Worker", "Journal", "Security", "Dashboard", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine"]),
-        .testTarget(name: "RulePacksTests", dependencies: ["RulePacks", "RulesEngine", "FuzzTargets"]),
+        .testTarget(name: "RulePacksTests", dependencies: ["RulePacks", "RulesEngine", "FuzzTargets", "Reports"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security", "ZeroMQ"]),
@@ -97,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "Journal", "Broker", "RulesEngine",
+                "Dashboard", "Journal", "Broker", "RulesEngine", "Reports",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         // Real processes on loopback: builds on the `aiscreen` executable.

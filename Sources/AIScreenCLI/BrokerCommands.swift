@@ -201,7 +201,7 @@ struct BrokerCommand: AsyncParsableCommand {
         let httpEndpoint = try HTTPServing.endpoint(deployment, allowPublic: options.httpPublic)
         let (broker, packs) = try options.makeBroker(deployment)
         let http = try await httpEndpoint.asyncMap {
-            try await HTTPServing.start($0, broker: broker, deployment: deployment)
+            try await HTTPServing.start($0, broker: broker, deployment: deployment, packs: packs)
         }
         // Catch the signals before the loop's thread starts; a signal asks the broker to finish gracefully.
         let signals = NetworkCommands.TerminationSignals { _ in broker.shutdown() }

@@ -4,6 +4,7 @@ import Dashboard
 import Foundation
 import Journal
 import RulePacks
+import Reports
 import RulesEngine
 import Security
 import Synchronization
@@ -63,7 +64,8 @@ final class HTTPServing: Sendable {
 
     /// Starts the server and waits until it listens.
     /// - Throws: `ExitCode.failure` after printing why it cannot listen.
-    static func start(_ endpoint: HTTPEndpoint, broker: BrokerService, deployment: DeploymentConfig) async throws -> HTTPServing {
+    /// - Parameter packs: the packs the broker loaded: their titles, legal basis and schema for the MED report.
+    static func start(_ endpoint: HTTPEndpoint, broker: BrokerService, deployment: DeploymentConfig, packs: [CompiledPack]) async throws -> HTTPServing {
         var journal: Journal?
         if let path = deployment.journalPath {
             do {
@@ -86,13 +88,15 @@ final class HTTPServing: Sendable {
         }
         let feed = LiveFeed()
         let metrics = DashboardMetrics()
-        let server = DashboardServer(
+        var server = DashboardServer(
             endpoint: endpoint,
             status: {
                 BrokerStatus(
                     active: broker.configuration.active, workers: broker.workerCounts, health: broker.currentHealth,
                     counters: broker.counters, journaled: broker.journalSeam != nil)
             }, journal: journal, feed: feed, metrics: metrics)
+        server.catalog = ReportSource.catalog(packs)
+        server.labels = FieldLabels(schema: packs.first?.schema)
         let (events, continuation) = AsyncStream<Result<HTTPEndpoint, any Error>>.makeStream()
         let task = Task {
             do {

@@ -1,6 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import RulePacks
+import Reports
 import RulesEngine
 
 struct Screen: AsyncParsableCommand {
@@ -59,6 +60,4 @@ struct Screen: AsyncParsableCommand {
     }
 }
 
-enum Language: String, ExpressibleByArgument, Sendable {
-    case en, da
-}
+extension Language: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RulePacks
+import Reports
 import RulesEngine
 import Wire
 import ZeroMQ

@@ -1,3 +1,4 @@
+import Reports
 import RulesEngine
 
 /// Turns a broker's combined result (docs/PROTOCOL.md §7.1) into what `aiscreen submit` prints.

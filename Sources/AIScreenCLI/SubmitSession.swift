@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import RulesEngine
 import Security
 import Wire

@@ -50,7 +50,7 @@ struct Up: AsyncParsableCommand {
         }
         let running = served
         let http = try await httpEndpoint.asyncMap {
-            try await HTTPServing.start($0, broker: broker, deployment: deployment)
+            try await HTTPServing.start($0, broker: broker, deployment: deployment, packs: required)
         }
         let signals = NetworkCommands.TerminationSignals { _ in broker.shutdown() }
         _ = signals

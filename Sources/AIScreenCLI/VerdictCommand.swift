@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Journal
+import Reports
 import RulesEngine
 
 struct VerdictCommand: AsyncParsableCommand {

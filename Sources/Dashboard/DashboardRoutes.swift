@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Journal
+import Reports
 import RulesEngine
 
 /// The routes of ``DashboardServer``: each parses the request, calls a pure function and writes its answer.
@@ -58,6 +59,21 @@ struct DashboardRoutes: Sendable {
         router.get("/api/events") { request, _ in
             EventStream(feed: server.feed, journal: server.journal).response(lastEventID: request.headers.first { $0.name.canonicalName == "last-event-id" }?.value)
         }
+        router.get("/screenings/{id}") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            let language = Self.language(request)
+            guard let journal = server.journal else { return page(ReportPages.problem(noJournalText, language: language), status: .serviceUnavailable) }
+            guard let record = try await offPool({ try journal.lookup(requestID: id) }) else {
+                return page(ReportPages.problem(ReportPages.notFound(language), language: language), status: .notFound)
+            }
+            do {
+                let screening = try ReportSource.screening(record, catalog: server.catalog)
+                return page(MEDReport.html(screening, language: language, labels: server.labels, stylesheet: .linked("/report.css")))
+            } catch {
+                return page(ReportPages.problem("\(error)", language: language), status: .conflict)
+            }
+        }
+        router.get("/report.css") { _, _ in asset(MEDReport.css, "text/css; charset=utf-8") }
         router.get("/") { _, _ in asset(DashboardAssets.html, "text/html; charset=utf-8") }
         router.get("/dashboard.js") { _, _ in asset(DashboardAssets.script, "text/javascript; charset=utf-8") }
         router.get("/dashboard.css") { _, _ in asset(DashboardAssets.style, "text/css; charset=utf-8") }
@@ -102,6 +118,18 @@ struct DashboardRoutes: Sendable {
         }
     }
 
+    /// `lang=en|da`, else the first of `Accept-Language` that is one of them, else Danish.
+    static func language(_ request: Request) -> Language {
+        if let asked = parameters(request)["lang"], let language = Language(rawValue: asked) { return language }
+        let accepted = request.headers.first { $0.name.canonicalName == "accept-language" }?.value ?? ""
+        for part in accepted.split(separator: ",") {
+            let tag = part.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            if tag.hasPrefix("da") { return .da }
+            if tag.hasPrefix("en") { return .en }
+        }
+        return .da
+    }
+
     static func parameters(_ request: Request) -> [String: String] {
         var parameters: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
@@ -119,8 +147,21 @@ func badRequest(_ error: QueryError) -> Response {
     json(.object([("error", .string("bad-request")), ("parameter", .string(error.parameter)), ("message", .string(error.description))]), status: .badRequest)
 }
 
+let noJournalText = "the broker keeps no journal (journal.path, --journal)"
+
 func noJournal() -> Response {
-    json(.object([("error", .string("no-journal")), ("message", .string("the broker keeps no journal (journal.path, --journal)"))]), status: .serviceUnavailable)
+    json(.object([("error", .string("no-journal")), ("message", .string(noJournalText))]), status: .serviceUnavailable)
+}
+
+/// An HTML page (the MED report) under the same policy as the assets: no script at all, styles only from the server.
+func page(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+    Response(
+        status: status,
+        headers: [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff",
+            .contentSecurityPolicy: "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'",
+        ],
+        body: .init(byteBuffer: ByteBuffer(string: html)))
 }
 
 /// A page asset. The policy allows only the server's own scripts and styles: nothing in the data can run.

@@ -2,6 +2,7 @@ import Broker
 import Dispatch
 import Hummingbird
 public import Journal
+public import Reports
 import Logging
 import NIOCore
 import RulesEngine
@@ -20,7 +21,8 @@ import RulesEngine
 /// | `GET /api/summary` | counts by verdict and department (``ScreeningCounts``; `since`, `until`) |
 /// | `GET /api/conditions` | conditions coming due (``ConditionCalendar``; `from`, default today) |
 /// | `GET /api/events` | Server-Sent Events of published verdicts, resuming from `Last-Event-ID` (``ResumePlan``) |
-/// | `GET /`, `/dashboard.js`, `/dashboard.css` | the dashboard page (``DashboardAssets``) |
+/// | `GET /screenings/{id}` | the MED report of one screening (``MEDReport``; `lang=da|en`, default Danish) |
+/// | `GET /`, `/dashboard.js`, `/dashboard.css`, `/report.css` | the dashboard page (``DashboardAssets``) |
 public struct DashboardServer: Sendable {
     /// Where to listen.
     public var endpoint: HTTPEndpoint
@@ -35,6 +37,10 @@ public struct DashboardServer: Sendable {
     /// Screenings read for `/api/summary` and `/api/conditions` at most (the newest); the answer says when more
     /// matched (`truncated`).
     public var scanLimit = 5_000
+    /// The loaded packs' titles and legal basis, for the MED report (``ReportSource``).
+    public var catalog = ReportSource.Catalog.empty
+    /// The request schema's labels, for the MED report's facts in words.
+    public var labels = FieldLabels(schema: nil)
 
     /// - Parameters:
     ///   - endpoint: where to listen.

@@ -62,5 +62,21 @@ struct BrowserDashboardTests {
         #expect(danish["live"] == .string("direkte"))
         let shot = try #require(events.first { $0["event"] == .string("screenshot") })
         if case .int(let bytes)? = shot["bytes"] { #expect(bytes > 10_000, "a real screenshot at \(screenshot)") } else { Issue.record("no screenshot") }
+
+        // The MED report of the screening, in Danish, with the department as text.
+        let report = try #require(events.first { $0["event"] == .string("report") }, "\(browser.output)")
+        #expect(report["href"]?.stringValue?.hasSuffix("/screenings/browser-1?lang=da") == true)
+        #expect(report["lang"] == .string("da"))
+        #expect(report["kicker"]?.stringValue?.uppercased() == "MED-RAPPORT OM AI-VÆRKTØJ")
+        #expect(report["verdict"] == .string("kræver vurdering"))
+        let headings = (report["headings"]?.arrayValue ?? []).compactMap(\.stringValue)
+        for heading in ["Samlet vurdering", "Næste skridt", "Arbejdspladsen: medindflydelse og arbejdsmiljø", "Betingelser", "Regelpakker og retsgrundlag"] {
+            #expect(headings.contains(heading), "\(heading) in \(headings)")
+        }
+        #expect(report["department"] == .string(department), "the department is shown as the text it is")
+        #expect(report["alert"] == .null)
+        #expect(report["scripts"] == .int(0) && report["images"] == .int(0), "nothing in the report was made from the data")
+        #expect(report["styled"] == .string("solid"), "the report's stylesheet is served and allowed")
+        if case .int(let bytes)? = report["bytes"] { #expect(bytes > 10_000) } else { Issue.record("no report screenshot") }
     }
 }

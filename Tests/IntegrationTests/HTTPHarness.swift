@@ -24,6 +24,15 @@ enum HTTPPeer {
         return (status, try JSONParser(limits: JSONLimits(maxStringLength: 1 << 22)).parse(body))
     }
 
+    /// GET: the status, the content type and the body as text (an HTML page).
+    static func getText(_ url: String) throws -> (status: Int64, contentType: String, body: String) {
+        let answer = try run(["get", url])
+        guard case .int(let status)? = answer["status"], case .string(let body)? = answer["body"] else {
+            throw HarnessError(description: "unexpected peer answer \(answer)")
+        }
+        return (status, answer["content_type"]?.stringValue ?? "", body)
+    }
+
     /// Polls `url` until its status is `status`; returns the last body.
     static func wait(for url: String, status: Int64, within seconds: Double = 20) throws -> JSONValue {
         let end = Date().addingTimeInterval(seconds)

@@ -168,6 +168,15 @@ struct HTTPServerTests {
         let detail = try HTTPPeer.get(base + "/api/screenings/http-a")
         #expect(detail.body["result"]?["verdict"]?.stringValue == verdicts["http-a"])
         #expect(try HTTPPeer.get(base + "/api/screenings/unknown-id").status == 404)
+        // The MED report of the screening: HTML, English on request, no script; a 404 page for an unknown id.
+        let report = try HTTPPeer.getText(base + "/screenings/http-a?lang=en")
+        #expect(report.status == 200 && report.contentType.hasPrefix("text/html"))
+        #expect(report.body.contains("<html lang=\"en\">") && report.body.contains("TalentMatch Screening") && report.body.contains("Overall verdict"))
+        #expect(!report.body.contains("<script"))
+        #expect(try HTTPPeer.getText(base + "/screenings/http-a").body.contains("Samlet vurdering"), "Danish by default")
+        let missing = try HTTPPeer.getText(base + "/screenings/unknown-id?lang=en")
+        #expect(missing.status == 404 && missing.body.contains("no screening with this request id"))
+        #expect(try HTTPPeer.getText(base + "/report.css").body.contains("@page{size:A4"))
         let bad = try HTTPPeer.get(base + "/api/screenings?limit=0")
         #expect(bad.status == 400 && bad.body["parameter"] == .string("limit"))
 
@@ -195,5 +204,21 @@ struct HTTPServerTests {
         let completed = filledData.compactMap { $0["completed_at"]?.stringValue }
         #expect(completed.count == 2 && completed == completed.sorted(), "oldest first: \(completed)")
         #expect(filled.allSatisfy { $0["id"] == .null }, "journal events have no seq of the new run")
+
+        // `aiscreen report` writes the same page to a file, self-contained (its style inline), from the journal alone.
+        up.kill(SIGTERM)
+        #expect(up.exitStatus(within: 20) == 0)
+        let file = Self.temporary("report.html")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let written = try runCommand(["report", "http-a", "--lang", "en", "--journal", journal, "-o", file])
+        #expect(written.status == 0, "\(written.err)")
+        let page = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(page.contains("<style>") && !page.contains("/report.css"))
+        let linked = "<link rel=\"stylesheet\" href=\"/report.css\">"
+        let styleStart = try #require(page.range(of: "<style>")), styleEnd = try #require(page.range(of: "</style>"))
+        #expect(page.replacingCharacters(in: styleStart.lowerBound..<styleEnd.upperBound, with: linked) == report.body,
+                "the file and the served page differ only in where the style is")
+        let unknown = try runCommand(["report", "nope", "--journal", journal])
+        #expect(unknown.status != 0 && unknown.err.contains("no screening with request id 'nope'"))
     }
 }

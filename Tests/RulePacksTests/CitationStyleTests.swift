@@ -23,7 +23,12 @@ struct CitationStyleTests {
         ("AI Act Art. 6(2) and Annex III point 1(a)-(b)", "AI-forordningens art. 6, stk. 2 og bilag III, punkt 1, litra a-b"),
         ("AI Act recital 44", "AI-forordningens betragtning 44"),
         ("AI Act Art. 4 (as replaced by Regulation (EU) 2026/1744 Art. 1(5))",
-         "AI-forordningens art. 4 (som affattet ved forordning (EU) 2026/1744 art. 1, stk. 5)"),
+         "AI-forordningens art. 4 (som affattet ved forordning (EU) 2026/1744 art. 1, nr. 5)"),
+        // Definitions are numbered points, not paragraphs.
+        ("AI Act Art. 3(12)", "AI-forordningens art. 3, nr. 12"),
+        ("GDPR Art. 4(4)", "databeskyttelsesforordningens art. 4, nr. 4"),
+        ("AI Act Art. 4", "AI-forordningens art. 4"),
+        ("GDPR Art. 3(2)(a)", "databeskyttelsesforordningens art. 3, stk. 2, litra a"),
         ("WP248 rev.01, section III.B.a, criterion 7", "WP248 rev.01, afsnit III.B.a, kriterium 7"),
         ("Databeskyttelsesloven (LOV nr. 502 af 23/05/2018) § 11, stk. 1", "Databeskyttelsesloven (LOV nr. 502 af 23/05/2018) § 11, stk. 1"),
         ("AML § 15 a", "AML § 15 a"),

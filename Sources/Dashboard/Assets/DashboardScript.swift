@@ -125,7 +125,10 @@ enum DashboardScript {
             cell(row, s.department === null ? word("unknown") : s.department, "department");
             cell(row, verdictWord(s.verdict) + (s.provisional ? " (" + word("provisional") + ")" : ""), "verdict verdict-" + (s.verdict || "none"));
             cell(row, (s.packs || []).map(p => p.id + " " + p.version).join(", "), "packs");
-            cell(row, s.request_id, "request");
+            const link = document.createElement("a");  // the MED report of this screening
+            link.textContent = s.request_id;
+            link.href = "/screenings/" + encodeURIComponent(s.request_id) + "?lang=" + lang;
+            cell(row, "", "request").appendChild(link);
             tbody.appendChild(row);
           }
         }

@@ -47,6 +47,7 @@ public enum SchemaLoader {
             throw SchemaError(path: path, message: "'\(key)' does not apply to type '\(type)'")
         }
         let description = json["description"].flatMap { if case .string(let s) = $0 { s } else { nil } }
+        let title = json["title"].flatMap { if case .string(let s) = $0 { s } else { nil } }
         let kind: SchemaNode.Kind
         var text: TextRule?
         switch type {
@@ -142,12 +143,12 @@ public enum SchemaLoader {
         default:
             throw SchemaError(path: path + "/type", message: "unsupported type '\(type)'")
         }
-        let shell = SchemaNode(kind: kind, nullable: nullable, defaultValue: nil, description: description, text: text)
+        let shell = SchemaNode(kind: kind, nullable: nullable, defaultValue: nil, description: description, title: title, text: text)
         var defaultValue: Value?
         if let json = json["default"] {
             defaultValue = try defaultFor(json, node: shell, path: path + "/default")
         }
-        return SchemaNode(kind: kind, nullable: nullable, defaultValue: defaultValue, description: description, text: text)
+        return SchemaNode(kind: kind, nullable: nullable, defaultValue: defaultValue, description: description, title: title, text: text)
     }
 
     private static func typeOf(_ json: JSONValue, path: String) throws(SchemaError) -> (String, Bool) {

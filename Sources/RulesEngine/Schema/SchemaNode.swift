@@ -37,13 +37,17 @@ public final class SchemaNode: Sendable {
     /// The value used when the property is absent; `nil` means "required or no default" (then `null`).
     public let defaultValue: Value?
     public let description: String?
+    /// The schema's `title`: a short label for people (Danish in the shipped schema; ``FieldLabels`` in Reports
+    /// shows it in place of the field path).
+    public let title: String?
     /// For a free-text string: which control characters it allows (its `pattern`); nil allows all.
     public let text: TextRule?
     /// Byte tables for the fast decoder.
     let propertyTable: ByteTable?
     let enumTable: ByteTable?
 
-    init(kind: Kind, nullable: Bool, defaultValue: Value?, description: String?, text: TextRule? = nil) {
+    init(kind: Kind, nullable: Bool, defaultValue: Value?, description: String?, title: String? = nil, text: TextRule? = nil) {
+        self.title = title
         self.kind = kind
         self.text = text
         self.nullable = nullable

@@ -7,6 +7,11 @@ public enum CitationStyle {
     public static func danish(_ citation: String) -> String {
         var text = citation
         for (english, danish) in phrases { text = text.replacing(english, with: danish) }
+        // Articles made of numbered points, not paragraphs: the definitions (AI Act Art. 3, GDPR Art. 4) and an
+        // amending regulation's Art. 1 ("(5)" is its fifth amendment): "art. 3, nr. 12", not "stk. 12".
+        text = text.replacing(numberedPoints) { match in
+            isNumbered(match.1, match.2) ? "\(match.1)art. \(match.2), nr. \(match.3)" : String(match.0)
+        }
         text = text.replacing(articleReference) { match in article(String(match.1), String(match.2)) }
         text = text.replacing(annexPoints) { match in "bilag \(match.1), " + points(String(match.2)) }
         for (english, danish) in afterwards { text = text.replacing(english, with: danish) }
@@ -53,6 +58,19 @@ public enum CitationStyle {
         (", third subparagraph", ", 3. afsnit"),
         ("Annex I", "bilag I"),
     ]
+
+    /// `AI-forordningens Art. 3(12)`, `databeskyttelsesforordningens Art. 4(4)`, `2026/1744 Art. 1(5)` (after the phrases).
+    nonisolated(unsafe) private static let numberedPoints =
+        /(AI-forordningens |databeskyttelsesforordningens |\(EU\) 2026\/1744 )Art\. (\d+)\((\d+)\)/
+
+    /// Which article of which act is made of numbered points.
+    private static func isNumbered(_ act: Substring, _ article: Substring) -> Bool {
+        switch act {
+        case "AI-forordningens ": article == "3"
+        case "databeskyttelsesforordningens ": article == "4"
+        default: article == "1"
+        }
+    }
 
     /// `Art. 5(1)(c)(ii)`, `Art. 6(1a)-(1c)`, `Art. 26(1)-(6)`, `Art. 1(5)`, `Art. 50`.
     nonisolated(unsafe) private static let articleReference = /Art\. (\d+)((?:\([0-9a-z]+\)(?:-\([0-9a-z]+\))?)*)/

@@ -4,7 +4,8 @@
   browser.py --url URL --request-id ID --department TEXT --screenshot FILE.png
 
 Prints JSON lines: {"event":"live"} once the page's event stream is open (the test then submits the request),
-{"event":"row",…} when the screening appears without a reload, {"event":"danish",…} after the language switch.
+{"event":"row",…} when the screening appears without a reload, {"event":"danish",…} after the language switch,
+{"event":"report",…} from the MED report the row links to.
 Exits 2 when Chromium or its driver is not installed, 1 on any failed step (with {"event":"error","message"}).
 """
 import argparse
@@ -81,6 +82,29 @@ def main():
             live=driver.find_element(By.ID, "live").text)
         driver.save_screenshot(args.screenshot)
         say(event="screenshot", path=args.screenshot, bytes=os.path.getsize(args.screenshot))
+
+        # The MED report: the row's request id links to it, in the page's language.
+        link = tr.find_element(By.CSS_SELECTOR, "td.request a")
+        href = link.get_attribute("href")
+        link.click()
+        wait_for("the MED report", lambda: "/screenings/" in driver.current_url and driver.find_elements(By.TAG_NAME, "h1"), 10)
+        try:
+            alert = driver.switch_to.alert.text
+        except NoAlertPresentException:
+            alert = None
+        cells = {row.find_element(By.TAG_NAME, "td").text: row.find_elements(By.TAG_NAME, "td")[-1].text
+                 for row in driver.find_elements(By.CSS_SELECTOR, "table.facts-table tr")}
+        report_shot = args.screenshot.replace(".png", "-report.png")
+        driver.save_screenshot(report_shot)
+        say(event="report", href=href, lang=driver.find_element(By.TAG_NAME, "html").get_attribute("lang"),
+            kicker=driver.find_element(By.CSS_SELECTOR, "p.kicker").text,
+            verdict=driver.find_element(By.CSS_SELECTOR, ".verdict .label").text,
+            headings=[h.text for h in driver.find_elements(By.TAG_NAME, "h2")],
+            department=cells.get("Afdeling / magistratsafdeling"), alert=alert,
+            scripts=driver.execute_script("return document.scripts.length"),
+            images=driver.execute_script("return document.images.length"),
+            styled=driver.execute_script("return getComputedStyle(document.querySelector('.verdict')).borderTopStyle"),
+            screenshot=report_shot, bytes=os.path.getsize(report_shot))
     except Exception as error:  # report, then fail
         say(event="error", message=f"{type(error).__name__}: {error}")
         sys.exit(1)

@@ -1,8 +1,8 @@
-import RulesEngine
+public import RulesEngine
 
 /// The readable form of a screening result, for requesters and MED committees.
-enum Explanation {
-    static func render(_ result: ScreeningResult, file: String, language: Language, nextSteps: NextSteps? = nil) -> String {
+public enum Explanation {
+    public static func render(_ result: ScreeningResult, file: String, language: Language, nextSteps: NextSteps? = nil) -> String {
         let words = ExplanationWords(language: language)
         func text(_ b: Bilingual) -> String { words.text(b) }
         var lines: [String] = []
@@ -46,25 +46,32 @@ enum Explanation {
 
     /// "To reach approved-with-conditions: complete the DPIA (GDPR Art. 35) and inform and consult MED (…)", and the
     /// findings no duty lifts.
-    static func nextStepLines(_ steps: NextSteps, _ result: ScreeningResult, _ words: ExplanationWords) -> [String] {
-        guard !steps.options.isEmpty || !steps.blockers.isEmpty else { return [] }
-        var lines = ["", words.nextSteps]
+    public static func nextStepLines(_ steps: NextSteps, _ result: ScreeningResult, _ words: ExplanationWords) -> [String] {
+        let items = nextStepItems(steps, result, words)
+        guard !items.isEmpty else { return [] }
+        return ["", words.nextSteps] + items.flatMap { wrap("- " + $0, indent: "    ") }
+    }
+
+    /// One sentence per way forward, then one per finding no duty lifts: the next steps of the terminal
+    /// explanation and of the MED report alike.
+    public static func nextStepItems(_ steps: NextSteps, _ result: ScreeningResult, _ words: ExplanationWords) -> [String] {
+        var items: [String] = []
         for option in steps.options {
             let duties = option.meet.map { field in
                 guard let duty = steps.duties.first(where: { $0.field == field }) else { return field }
                 return "\(words.text(duty.text)) (\(words.citations(duty.citations)))"
             }
-            lines += wrap("- " + words.toReach(option.verdict) + words.and(duties), indent: "    ")
+            items.append(words.toReach(option.verdict) + words.and(duties))
         }
         for blocker in steps.blockers {
             let finding = result.packs.first { $0.pack == blocker.pack }?.findings.first { $0.rule == blocker.rule }
             let title = finding.map { " — \(words.text($0.title)) (\(words.verdict($0.verdict)))" } ?? ""
-            lines += wrap("- " + words.notLifted + "[\(blocker.pack)] \(blocker.rule)\(title)", indent: "    ")
+            items.append(words.notLifted + "[\(blocker.pack)] \(blocker.rule)\(title)")
         }
-        return lines
+        return items
     }
 
-    static func wrap(_ text: String, indent: String, width: Int = 110) -> [String] {
+    public static func wrap(_ text: String, indent: String, width: Int = 110) -> [String] {
         var lines: [String] = []
         var current = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {

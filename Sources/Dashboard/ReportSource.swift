@@ -1,0 +1,66 @@
+public import Journal
+public import Reports
+public import RulesEngine
+
+/// A journal record as the input of the MED report (``MEDReport``): the verdict of record, the request as
+/// received and the pack revisions that judged it, with the title and legal basis of those the running system
+/// has loaded. Pure; shared by `/screenings/{id}` and `aiscreen report`.
+public enum ReportSource {
+    /// The pack revisions the running system knows, by digest: their titles and legal basis.
+    public struct Catalog: Sendable {
+        var byDigest: [String: (title: Bilingual, legalBasis: String)]
+
+        public init(_ packs: [(digest: String, title: Bilingual, legalBasis: String)]) {
+            byDigest = Dictionary(packs.map { ($0.digest, ($0.title, $0.legalBasis)) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        public static let empty = Catalog([])
+    }
+
+    /// The catalog of loaded packs.
+    public static func catalog(_ packs: [CompiledPack]) -> Catalog {
+        Catalog(packs.map { ($0.digest, $0.title, $0.legalBasis) })
+    }
+
+    /// Why a record has no report.
+    public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
+        /// The request was accepted but no answer is journaled yet.
+        case unanswered
+        /// The journaled result does not read as a verdict (it passed the broker's check when it was written).
+        case unreadable(String)
+
+        public var description: String {
+            switch self {
+            case .unanswered: "the screening has no verdict yet (it is still being assessed, or the broker stopped before answering)"
+            case .unreadable(let why): "the journaled verdict cannot be read: \(why)"
+            }
+        }
+    }
+
+    /// The report's input for `record`.
+    public static func screening(_ record: JournalRecord, catalog: Catalog) throws(Problem) -> MEDReport.Screening {
+        guard let shown = record.shown else { throw .unanswered }
+        var result: ScreeningResult
+        do {
+            let json = try ScreeningJSON.parser.parse(shown.result)
+            result = try ScreeningResult(json: json)
+        } catch let error as VerdictDecodingError {
+            throw .unreadable(error.message)
+        } catch {
+            throw .unreadable("\(error)")
+        }
+        let packs = shown.packs.map { pack in
+            let known = catalog.byDigest[pack.digest]
+            return MEDReport.PackInfo(
+                id: pack.id, version: pack.version, digest: pack.digest, judgedBy: pack.judgedBy, title: known?.title,
+                legalBasis: known?.legalBasis)
+        }
+        let request = try? ScreeningJSON.parser.parse(record.request.body)
+        // The date the conditions' status is relative to: the request's own (the system clock is never used).
+        if result.screeningDate == nil, case .string(let day)? = request?["screening_date"] { result.screeningDate = Day(iso: day) }
+        return MEDReport.Screening(
+            result: result, request: request,
+            receivedAt: record.request.receivedAt.description, completedAt: shown.completedAt.description,
+            provisional: record.completion == nil, packs: packs)
+    }
+}
