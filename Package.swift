@@ -51,7 +51,10 @@ let package = Package(
         // The broker: a pure routing state machine and the thread that drives it with libzmq.
         .target(
             name: "Broker",
-            dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Security", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "RulesEngine", "ZeroMQ", "Wire", "Security", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The durable journal of requests and verdicts (SQLite in WAL mode through GRDB), hash-chained.
         .target(
@@ -63,6 +66,8 @@ let package = Package(
         // One entry point per fuzz target (frames, request body, pack.yaml), each checking what must hold for any
         // input; shared by the libFuzzer executables in fuzz/ and the corpus replay test.
         .target(name: "FuzzTargets", dependencies: ["Wire", "RulesEngine", "RulePacks"]),
+        // Log lines (swift-log handler, JSON or text) for the CLI to bootstrap; libraries only receive a Logger.
+        .target(name: "Observability", dependencies: ["RulesEngine", .product(name: "Logging", package: "swift-log")]),
         // Readable renderings of a verdict for people, pure: the terminal explanation and the MED report (HTML, A4
         // print), in Danish and English, every untrusted text escaped.
         .target(name: "Reports", dependencies: ["RulesEngine"]),
@@ -84,7 +89,8 @@ let package = Package(
         .executableTarget(
             name: "AIScreenCLI",
             dependencies: [
-                "RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Broker", "Worker", "Journal", "Security", "Dashboard", "Reports",
+                "RulesEngine", "RulePacks", "ZeroMQ", "Wire", "Broker", "Worker", "Journal", "Security", "Dashboard", "Reports", "Observability",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -96,7 +102,9 @@ let package = Package(
         .testTarget(name: "SecurityTests", dependencies: ["Security", "ZeroMQ"]),
         // GRDB directly, to tamper with journal files the way an attacker with sqlite3 would.
         .testTarget(name: "JournalTests", dependencies: ["Journal", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "BrokerTests", dependencies: ["Broker", "RulesEngine", "Wire"]),
+        .testTarget(
+            name: "BrokerTests",
+            dependencies: ["Broker", "RulesEngine", "Wire", "Observability", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DashboardTests",
             dependencies: [
@@ -105,7 +113,11 @@ let package = Package(
             ]),
         // Real processes on loopback: builds on the `aiscreen` executable.
         .testTarget(
-            name: "IntegrationTests", dependencies: ["RulesEngine", "ZeroMQ", "Wire", "Worker", "RulePacks", "Broker", "Security", "Journal"],
+            name: "IntegrationTests",
+            dependencies: [
+                "RulesEngine", "ZeroMQ", "Wire", "Worker", "RulePacks", "Broker", "Security", "Journal", "Observability",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             // Peers/peer.py: the independent pyzmq peer the security tests run as a process.
             exclude: ["Peers"]),
     ],

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Broker
+import Dashboard
 import Foundation
+import Logging
 import Journal
 import RulePacks
 import RulesEngine
@@ -41,14 +43,17 @@ struct BrokerOptions: ParsableArguments {
     @Flag(help: "Allow the HTTP server on a non-loopback address. It has no TLS and no authentication: anyone who reaches it can read screenings and verdicts.")
     var httpPublic = false
 
+    @OptionGroup var log: LogOptions
+
     @Option(name: .long, help: "Largest size in bytes the journal file may grow to (at least 65536; overrides journal.max_bytes). When it is full the broker refuses new requests.")
     var journalMaxBytes: Int?
 
-    /// The deployment config with flags applied; exits with the config's problems when it is broken.
     /// Where `aiscreen up`'s own worker threads connect: in-process, on the broker's context.
     static let inProcessWorkerEndpoint = "inproc://aiscreen.workers"
 
+    /// The deployment config with flags applied; also sets up the log lines (``LogOptions``).
     func deployment() throws -> DeploymentConfig {
+        try log.bootstrap()
         var (config, diagnostics) = DeploymentConfig.load(path: self.config)
         for d in diagnostics { Console.error(d.description) }
         if diagnostics.contains(where: { $0.severity == .error }) {
@@ -107,7 +112,9 @@ struct BrokerOptions: ParsableArguments {
             extraWorker: context == nil ? [] : [Self.inProcessWorkerEndpoint])
         let security = try security(deployment, endpoints: &endpoints)
         if endpoints.worker.isEmpty {
-            Console.error("note: the TCP worker endpoint is not opened: there are no CURVE keys (see 'aiscreen keys generate'; --insecure opens it in plaintext)")
+            Logger(label: "aiscreen.broker").notice("worker-endpoint-closed", metadata: [
+                "reason": "there are no CURVE keys (see 'aiscreen keys generate'; --insecure opens it in plaintext)",
+            ])
         }
         var journal: (any BrokerJournal)?
         if let path = deployment.journalPath {
@@ -126,7 +133,7 @@ struct BrokerOptions: ParsableArguments {
             }
         }
         let service = try BrokerService(
-            configuration: configuration, endpoints: endpoints, schema: schema, journal: journal, security: security, log: logEvent, context: context)
+            configuration: configuration, endpoints: endpoints, schema: schema, journal: journal, security: security, logger: Logger(label: "aiscreen.broker"), context: context)
         return (service, packs.filter { required.contains($0.id) })
     }
 
@@ -162,6 +169,14 @@ func counterMembers(_ counters: BrokerCounters) -> JSONValue {
         ("reevaluated", .int(Int64(counters.reevaluated))),
         ("published", .int(Int64(counters.published))),
     ])
+}
+
+/// The counters as log metadata (the `stopped` log line).
+func counterMetadata(_ counters: BrokerCounters) -> Logger.Metadata {
+    guard case .object(let members) = counterMembers(counters) else { return [:] }
+    var metadata: Logger.Metadata = [:]
+    for (key, value) in members { metadata[key] = .string(JSONWriter.string(value)) }
+    return metadata
 }
 
 func printEvent(_ members: [(String, JSONValue)]) {
@@ -210,6 +225,11 @@ struct BrokerCommand: AsyncParsableCommand {
             try await NetworkCommands.onThread(name: "aiscreen.broker") {
                 try broker.run { bound in
                     http?.follow(bound.publish)
+                    Logger(label: "aiscreen.broker").info("listening", metadata: [
+                        "client": "\(bound.client)", "worker": "\(bound.worker)", "publish": "\(bound.publish)",
+                        "packs": "\(packs.map { "\($0.id)@\($0.version)" }.joined(separator: " "))", "curve": "\(broker.isSecure)",
+                        "http": "\(http?.bound.url ?? "off")",
+                    ])
                     printEvent([
                         ("event", .string("listening")), ("client", .string(bound.client)), ("worker", bound.worker.isEmpty ? .null : .string(bound.worker)),
                         ("publish", .string(bound.publish)), ("packs", .array(packs.map { .string($0.id) })),
@@ -223,6 +243,7 @@ struct BrokerCommand: AsyncParsableCommand {
         }
         await http?.stop()
         BrokerOptions.recordJournalHead(broker)
+        Logger(label: "aiscreen.broker").info("stopped", metadata: counterMetadata(broker.counters))
         printEvent([("event", .string("stopped")), ("counters", counterMembers(broker.counters))])
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Broker
 import Dashboard
 import Foundation
+import Logging
 import Journal
 import RulePacks
 import Reports
@@ -126,7 +127,7 @@ final class HTTPServing: Sendable {
     func follow(_ publish: String) {
         guard canFollow else { return }
         do {
-            let follower = try FeedFollower(endpoint: publish, curve: curve, feed: feed, metrics: metrics, journal: journal, packs: packs, log: logEvent)
+            let follower = try FeedFollower(endpoint: publish, curve: curve, feed: feed, metrics: metrics, journal: journal, packs: packs, logger: Logger(label: "aiscreen.http"))
             follower.start()
             self.follower.withLock { $0 = follower }
         } catch {

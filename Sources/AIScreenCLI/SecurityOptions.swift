@@ -81,10 +81,3 @@ extension BrokerOptions {
         return nil
     }
 }
-
-/// A broker event as one JSON log line on standard error: time, level, event and its fields.
-@Sendable func logEvent(_ event: BrokerEvent) {
-    var members: [(String, JSONValue)] = [("ts", .string(JournalTimestamp.now().description)), ("level", .string("info")), ("event", .string(event.name))]
-    for key in event.fields.keys.sorted() { members.append((key, .string(event.fields[key] ?? ""))) }
-    FileHandle.standardError.write(Data((JSONWriter.string(.object(members)) + "\n").utf8))
-}

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Broker
+import Dashboard
 import Foundation
+import Logging
 import RulePacks
 import RulesEngine
 import Worker
@@ -18,6 +20,8 @@ struct Up: AsyncParsableCommand {
             {"event":"ready","client":…,"worker":…,"publish":…,"workers":{"gdpr":2,…}}
 
             Then submit requests with 'aiscreen submit' and watch verdicts with 'aiscreen watch'.
+
+            Log lines go to stderr, one JSON object per line by default (--log-format text for people): ready,             worker-joined, worker-left, worker-refused (with the reason), failed-closed (which pack and why),             journal-refusing, journal-recovered, pack-activated, peer-refused, stopped; with a timestamp, the level             and names and ids only, never a request body or evidence value.
 
             SIGINT/SIGTERM: stop taking requests, finish those in flight, stop the workers, print \
             {"event":"stopped","counters":{…}} (as 'aiscreen broker' does) and exit 0.
@@ -46,7 +50,9 @@ struct Up: AsyncParsableCommand {
         let context = try ZMQContext()
         let (broker, required) = try options.makeBroker(deployment, inProcessWorkers: context)
         for pack in required where !served.contains(where: { $0.pack.id == pack.id }) {
-            Console.error("warning: no worker pool serves pack \(pack.id); screenings will be needs-review until a worker for it connects")
+            Logger(label: "aiscreen.up").warning("pack-unserved", metadata: [
+                "pack": "\(pack.id)", "reason": "no worker pool serves it; screenings will be needs-review until a worker for it connects",
+            ])
         }
         let running = served
         let http = try await httpEndpoint.asyncMap {
@@ -62,6 +68,7 @@ struct Up: AsyncParsableCommand {
         }
         await http?.stop()
         BrokerOptions.recordJournalHead(broker)
+        Logger(label: "aiscreen.up").info("stopped", metadata: counterMetadata(broker.counters))
         printEvent([("event", .string("stopped")), ("counters", counterMembers(broker.counters))])
     }
 
@@ -82,7 +89,9 @@ struct Up: AsyncParsableCommand {
                 for (pool, pack) in running {
                     for index in 1...pool.count {
                         do {
-                            let worker = try PackWorker(pack: pack, configuration: settings, context: context, name: "\(pack.id)-\(index)")
+                            let worker = try PackWorker(
+                                pack: pack, configuration: settings, context: context, name: "\(pack.id)-\(index)",
+                                onEvent: Logger(label: "aiscreen.worker").workerEvents(name: "\(pack.id)-\(index)", pack: pack.id))
                             try worker.start()
                             workers.append(worker)
                         } catch {
@@ -101,8 +110,15 @@ struct Up: AsyncParsableCommand {
                 ]
                 Thread.detachNewThread {
                     for (pack, registered) in broker.waitForWorkers(expected, timeout: .seconds(10)).sorted(by: { $0.key < $1.key }) {
-                        Console.error("warning: only \(registered) of \(expected[pack] ?? 0) workers of pack \(pack) registered within 10 s")
+                        Logger(label: "aiscreen.up").warning("workers-missing", metadata: [
+                            "pack": "\(pack)", "registered": "\(registered)", "expected": "\(expected[pack] ?? 0)", "waited_s": "10",
+                        ])
                     }
+                    Logger(label: "aiscreen.up").info("ready", metadata: [
+                        "client": "\(endpoints.client)", "worker": "\(endpoints.worker)", "publish": "\(endpoints.publish)",
+                        "http": "\(http?.bound.url ?? "off")",
+                        "workers": "\(running.map { "\($0.pack.id)@\($0.pack.version)×\($0.pool.count)" }.joined(separator: " "))",
+                    ])
                     printEvent(ready)
                 }
             }

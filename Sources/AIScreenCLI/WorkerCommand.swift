@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import RulePacks
 import RulesEngine
 import Worker
@@ -23,6 +24,8 @@ struct WorkerCommand: AsyncParsableCommand {
             config, else tcp://127.0.0.1:5556. Heartbeat and size limits come from the config (broker.heartbeat_ms, \
             broker.heartbeat_liveness, broker.max_message_bytes) and must match the broker's. Pack parameter \
             overrides in the config (packs.<id>.parameters) change the pack's digest.
+
+            Log lines on stderr (JSON by default, --log-format text): worker-serving, worker-connecting,             worker-reconnecting, worker-disconnected (with the broker's reason), worker-stopped, each with a             timestamp, the worker's name and its pack.
             """
     )
 
@@ -52,7 +55,11 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var keys: KeyOptions
 
+    @OptionGroup var log: LogOptions
+
     func run() async throws {
+        try log.bootstrap()
+        let logger = Logger(label: "aiscreen.worker")
         let deployment = try NetworkCommands.deployment(config: config)
         var settings = WorkerConfiguration(deployment: deployment)
         settings.curve = try keys.clientKeys(deployment)
@@ -74,10 +81,9 @@ struct WorkerCommand: AsyncParsableCommand {
         do {
             for index in 1...count {
                 let name = count == 1 ? compiled.id : "\(compiled.id)-\(index)"
-                let worker = try PackWorker(pack: compiled, configuration: settings, context: context, name: name) {
-                    event in
-                    Console.error("worker \(name): \(event)")
-                }
+                let worker = try PackWorker(
+                    pack: compiled, configuration: settings, context: context, name: name,
+                    onEvent: logger.workerEvents(name: name, pack: compiled.id))
                 try worker.start()
                 workers.append(worker)
             }
@@ -86,15 +92,15 @@ struct WorkerCommand: AsyncParsableCommand {
             try await Self.stop(workers, context: context)
             throw ExitCode.failure
         }
-        Console.error(
-            "worker: serving pack.\(compiled.id) (version \(compiled.version), \(compiled.digest)) with \(count) "
-                + "connection\(count == 1 ? "" : "s") to \(settings.endpoint); stop with Ctrl-C or SIGTERM"
-        )
+        logger.info("worker-serving", metadata: [
+            "pack": "\(compiled.id)", "version": "\(compiled.version)", "digest": "\(compiled.digest)", "connections": "\(count)",
+            "endpoint": "\(settings.endpoint)",
+        ])
         let signal = await signals.wait()
-        Console.error("worker: \(NetworkCommands.TerminationSignals.name(signal)) received; stopping")
+        logger.info("worker-stopping", metadata: ["signal": "\(NetworkCommands.TerminationSignals.name(signal))"])
         try await Self.stop(workers, context: context)
         let served = workers.reduce(0) { $0 + $1.statistics.requestsServed }
-        Console.error("worker: stopped after serving \(served) request\(served == 1 ? "" : "s")")
+        logger.info("worker-stopped-all", metadata: ["pack": "\(compiled.id)", "requests_served": "\(served)"])
     }
 
     /// Stops every worker and terminates the context, off the cooperative pool (stopping joins threads).

@@ -18,7 +18,7 @@ extension BrokerService {
             stored = found
         } catch {
             // Never "unknown": that would evaluate the request again beside its record.
-            log(BrokerEvent("journal-read-failed", ["request_id": requestID.rawValue, "error": "\(error)"]))
+            logger.log(BrokerEvent("journal-read-failed", ["request_id": requestID.rawValue, "error": "\(error)"]))
             let refusal = machine.refuse(client, service, requestID, .internalError, "the journal cannot be read for request \(requestID); retry later")
             return ([refusal], true)
         }
@@ -62,7 +62,7 @@ extension BrokerService {
             }
             return BrokerReply.final(service: .verdictGet, requestID: requestID, body: result).encode()
         } catch {
-            log(BrokerEvent("journal-read-failed", ["request_id": wanted, "error": "\(error)"]))
+            logger.log(BrokerEvent("journal-read-failed", ["request_id": wanted, "error": "\(error)"]))
             return refusal(.internalError, "the journal cannot be read for request \(wanted); retry later")
         }
     }

@@ -1,5 +1,6 @@
 public import RulesEngine
 import Foundation
+public import Logging
 public import Security
 import Synchronization
 import Wire
@@ -66,8 +67,8 @@ public final class BrokerService: Sendable {
     let journal: (any BrokerJournal)?
     let context: ZMQContext
     let security: BrokerSecurity?
-    /// Where the broker's ``BrokerEvent``s go (the CLI prints them as log lines).
-    let log: @Sendable (BrokerEvent) -> Void
+    /// Where the broker's ``BrokerEvent``s go (``Logging/Logger/log(_:)``): the caller's logger.
+    let logger: Logger
     /// Whether `run` terminates the context when it ends (it does unless the caller supplied the context).
     let ownsContext: Bool
     let commands: ZMQCommandQueue<Command>
@@ -80,17 +81,18 @@ public final class BrokerService: Sendable {
     ///     without a journal (idempotency then rests on the in-memory cache only).
     ///   - security: CURVE with a ZAP handler on every TCP endpoint; `nil` uses the NULL mechanism (anyone who can
     ///     reach an endpoint may use it: loopback only).
-    ///   - log: receives what the operator should know: workers joining, refused and dropped, peers refused.
+    ///   - logger: receives what the operator should know: workers joining, refused and dropped, peers refused,
+    ///     screenings failed closed, the journal refusing and recovering (``BrokerEvent``).
     ///   - context: a context to share with in-process workers, which then connect to an `inproc://` endpoint
     ///     in ``BrokerEndpoints/extraWorker`` and skip TCP and libzmq's I/O threads. The caller terminates it, after
     ///     `run` returned and its workers stopped. `nil`: the broker makes and terminates its own.
     public init(
         configuration: BrokerConfiguration, endpoints: BrokerEndpoints, schema: SchemaNode, journal: (any BrokerJournal)? = nil,
-        security: BrokerSecurity? = nil, log: @escaping @Sendable (BrokerEvent) -> Void = { _ in }, context: ZMQContext? = nil
+        security: BrokerSecurity? = nil, logger: Logger, context: ZMQContext? = nil
     ) throws(ZMQError) {
         self.configuration = configuration
         self.security = security
-        self.log = log
+        self.logger = logger
         self.endpoints = endpoints
         self.schema = schema
         self.journal = journal
@@ -230,7 +232,7 @@ public final class BrokerService: Sendable {
 
         /// Logs what the machine reported since the last call.
         func flushEvents() {
-            if !machine.events.isEmpty { for event in machine.drainEvents() { log(event) } }
+            if !machine.events.isEmpty { for event in machine.drainEvents() { logger.log(event) } }
         }
 
         /// Sends what a pass of the machine says, through the journal gate: answers and publications only once
@@ -284,7 +286,7 @@ public final class BrokerService: Sendable {
             if let zap, let zapToken, result.isReadable(zapToken) {
                 for outcome in try zap.handle() {
                     if case .deny(let reason) = outcome.decision {
-                        log(BrokerEvent("peer-refused", ["endpoint": outcome.domain, "address": outcome.address, "key": outcome.fingerprint, "reason": reason]))
+                        logger.log(BrokerEvent("peer-refused", ["endpoint": outcome.domain, "address": outcome.address, "key": outcome.fingerprint, "reason": reason]))
                     }
                 }
             }
@@ -332,7 +334,7 @@ public final class BrokerService: Sendable {
         do {
             try socket.bind(endpoint)
         } catch {
-            log(BrokerEvent("bind-failed", ["endpoint": endpoint, "socket": role, "setting": "broker.\(role)_endpoint (--\(role), AISCREEN_\(role.uppercased())_ENDPOINT)", "error": "\(error)"]))
+            logger.log(BrokerEvent("bind-failed", ["endpoint": endpoint, "socket": role, "setting": "broker.\(role)_endpoint (--\(role), AISCREEN_\(role.uppercased())_ENDPOINT)", "error": "\(error)"]))
             throw error
         }
     }

@@ -109,8 +109,9 @@ struct JournalGate {
             _ = held.popFirst()
             switch outcome {
             case .committed:
-                if machine.journalUnavailable != nil, head.records.contains(where: { if case .completed = $0 { true } else { false } }) {
+                if let cause = machine.journalUnavailable, head.records.contains(where: { if case .completed = $0 { true } else { false } }) {
                     machine.journalUnavailable = nil  // a verdict was recorded: the journal takes writes again
+                    machine.events.append(BrokerEvent("journal-recovered", ["after": cause]))
                 }
                 out += head.actions
             case .failed(let reason):
@@ -124,9 +125,11 @@ struct JournalGate {
     /// refused (`overloaded`) until the backlog is down to half.
     private func checkBacklog(_ machine: inout BrokerStateMachine) {
         if held.count > maxHeldPasses {
+            if machine.journalBehind == nil { machine.events.append(BrokerEvent("journal-behind", ["held_batches": String(held.count)])) }
             machine.journalBehind = "the journal is behind: \(held.count) batches of answers wait for the disk"
-        } else if held.count <= maxHeldPasses / 2 {
+        } else if held.count <= maxHeldPasses / 2, machine.journalBehind != nil {
             machine.journalBehind = nil
+            machine.events.append(BrokerEvent("journal-caught-up", ["held_batches": String(held.count)]))
         }
     }
 
@@ -138,7 +141,10 @@ struct JournalGate {
     ) -> [BrokerStateMachine.Action] {
         // The first cause stays: a later batch that fails because of it (a verdict whose acceptance was not
         // recorded) must not hide it.
-        if machine.journalUnavailable == nil { machine.journalUnavailable = reason }
+        if machine.journalUnavailable == nil {
+            machine.journalUnavailable = reason
+            machine.events.append(BrokerEvent("journal-refusing", ["reason": reason]))
+        }
         // What the clients are told is the first cause too ("the journal is full"), not its consequence.
         let reason = machine.journalUnavailable ?? reason
         var accepted: [RequestID] = []

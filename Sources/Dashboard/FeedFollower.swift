@@ -1,4 +1,5 @@
-public import Broker
+public import Logging
+import Broker
 import Foundation
 public import Journal
 import RulesEngine
@@ -18,7 +19,7 @@ public final class FeedFollower: Sendable {
     let metrics: DashboardMetrics
     let journal: Journal?
     let packs: Set<String>
-    let log: @Sendable (BrokerEvent) -> Void
+    let logger: Logger
     let wakeup: ZMQWakeup
     private let done = Mutex<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -34,10 +35,10 @@ public final class FeedFollower: Sendable {
     ///   - metrics: where verdict counts go.
     ///   - journal: the journal, read-only, to enrich verdicts; nil without one.
     ///   - packs: the active pack ids (metric labels).
-    ///   - log: unreadable messages and socket failures (names only, never a body).
+    ///   - logger: unreadable messages and socket failures (names only, never a body).
     public init(
         endpoint: String, curve: ClientKeys?, feed: LiveFeed, metrics: DashboardMetrics, journal: Journal?, packs: Set<String>,
-        log: @escaping @Sendable (BrokerEvent) -> Void
+        logger: Logger
     ) throws(ZMQError) {
         self.endpoint = endpoint
         self.curve = curve
@@ -45,7 +46,7 @@ public final class FeedFollower: Sendable {
         self.metrics = metrics
         self.journal = journal
         self.packs = packs
-        self.log = log
+        self.logger = logger
         self.wakeup = try ZMQWakeup()
     }
 
@@ -57,7 +58,7 @@ public final class FeedFollower: Sendable {
             do {
                 try run()
             } catch {
-                log(BrokerEvent("feed-failed", ["endpoint": endpoint, "error": "\(error)"]))
+                logger.log(BrokerEvent("feed-failed", ["endpoint": endpoint, "error": "\(error)"]))
             }
         }
         thread.name = "aiscreen.http.feed"
@@ -106,7 +107,7 @@ public final class FeedFollower: Sendable {
     func handle(_ frames: [[UInt8]]) {
         guard frames.count == 2 else {
             metrics.record(increments: [MetricSample("aiscreen_feed_unreadable_total", [], 1)])
-            log(BrokerEvent("feed-unreadable", ["reason": "\(frames.count) frames, expected topic and body"]))
+            logger.log(BrokerEvent("feed-unreadable", ["reason": "\(frames.count) frames, expected topic and body"]))
             return
         }
         let message: FeedMessage
@@ -114,7 +115,7 @@ public final class FeedFollower: Sendable {
             message = try FeedMessage(topic: frames[0], body: frames[1])
         } catch {
             metrics.record(increments: [MetricSample("aiscreen_feed_unreadable_total", [], 1)])
-            log(BrokerEvent("feed-unreadable", ["reason": error.reason]))
+            logger.log(BrokerEvent("feed-unreadable", ["reason": error.reason]))
             return
         }
         let record = try? journal?.lookup(requestID: message.requestID)

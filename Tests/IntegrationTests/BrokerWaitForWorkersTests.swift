@@ -1,5 +1,6 @@
 import Broker
 import Foundation
+import Logging
 import RulePacks
 import RulesEngine
 import Synchronization
@@ -21,7 +22,8 @@ struct BrokerWaitForWorkersTests {
         let pack = try #require(loaded.pack)
         let any = "tcp://127.0.0.1:*"
         let service = try BrokerService(
-            configuration: BrokerConfiguration(active: [ActivePack(id: pack.id, version: pack.version, digest: pack.digest)]), endpoints: BrokerEndpoints(client: any, worker: any, publish: any), schema: pack.schema)
+            configuration: BrokerConfiguration(active: [ActivePack(id: pack.id, version: pack.version, digest: pack.digest)]), endpoints: BrokerEndpoints(client: any, worker: any, publish: any), schema: pack.schema,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let bound = Bound()
         let thread = Thread {
             try? service.run { endpoints in bound.endpoints.withLock { $0 = endpoints } }

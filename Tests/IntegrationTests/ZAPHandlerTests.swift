@@ -1,5 +1,6 @@
 import Broker
 import Foundation
+import Logging
 import RulePacks
 import RulesEngine
 import Security
@@ -54,7 +55,8 @@ struct ZAPHandlerTests {
         let broker = try BrokerService(
             configuration: BrokerConfiguration(active: [ActivePack(id: pack.id, version: pack.version, digest: pack.digest)]),
             endpoints: BrokerEndpoints(client: any, worker: any, publish: any), schema: pack.schema,
-            security: BrokerSecurity(serverKeys: try ServerKeys.read(directory: keys), keyDirectory: keys), context: context)
+            security: BrokerSecurity(serverKeys: try ServerKeys.read(directory: keys), keyDirectory: keys),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), context: context)
         let listened = Mutex(false)
         #expect(throws: ZMQError.self) { try broker.run { _ in listened.withLock { $0 = true } } }
         #expect(listened.withLock { $0 } == false, "the broker listened without its own ZAP handler")
