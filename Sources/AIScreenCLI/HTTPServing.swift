@@ -97,6 +97,7 @@ final class HTTPServing: Sendable {
                     counters: broker.counters, journaled: broker.journalSeam != nil)
             }, journal: journal, feed: feed, metrics: metrics)
         server.catalog = ReportSource.catalog(packs)
+        server.observations = { broker.drainObservations() }
         server.labels = FieldLabels(schema: packs.first?.schema)
         let (events, continuation) = AsyncStream<Result<HTTPEndpoint, any Error>>.makeStream()
         let task = Task {

@@ -91,6 +91,10 @@ public struct BrokerCounters: Sendable, Hashable {
     public var reevaluated = 0
     /// Tickets whose request met its deadline while they waited in a queue (their bodies were released).
     public var ticketsExpired = 0
+    /// New requests accepted, by service name (`screen`, `verdict.get`, `pack.gdpr`, `mmi.packs` …).
+    public var acceptedByService: [String: Int] = [:]
+    /// Requests answered (FINAL or ERROR after acceptance), by service name.
+    public var answeredByService: [String: Int] = [:]
 
     public init() {}
 }

@@ -75,6 +75,7 @@ public final class BrokerService: Sendable {
     private let snapshot = Mutex(BrokerCounters())
     private let registered = Mutex<[String: Int]>([:])
     private let health = Mutex(BrokerHealth())
+    private let observations = ObservationBuffer()
 
     /// - Parameters:
     ///   - journal: where accepted requests and verdicts are recorded before any reply or publish; `nil` runs
@@ -119,6 +120,9 @@ public final class BrokerService: Sendable {
 
     /// Queue depths and whether the journal refuses, as of the loop's last timer pass (for `/readyz`, `/metrics`).
     public var currentHealth: BrokerHealth { health.withLock { $0 } }
+
+    /// The pack answer times and journal commits measured since the last call (for `/metrics`; one reader).
+    public func drainObservations() -> BrokerObservations { observations.drain() }
 
     /// Waits until at least `expected[pack]` workers of each pack are registered, or `timeout` passed.
     /// Safe from any thread but the broker's own (which must be running `run`).
@@ -199,7 +203,10 @@ public final class BrokerService: Sendable {
         var stopAt: Int64?
         var sendFailures = 0
         let commands = self.commands
-        let committer = journal.map { JournalCommitter(journal: $0) { outcomes in commands.post(.committed(outcomes)) } }
+        let observations = self.observations
+        let committer = journal.map {
+            JournalCommitter(journal: $0, observe: { observations.add(.init(duration: $0, records: $1)) }) { outcomes in commands.post(.committed(outcomes)) }
+        }
         defer { committer?.stop() }
         var gate = JournalGate(journaled: committer != nil)
 
@@ -233,6 +240,7 @@ public final class BrokerService: Sendable {
         /// Logs what the machine reported since the last call.
         func flushEvents() {
             if !machine.events.isEmpty { for event in machine.drainEvents() { logger.log(event) } }
+            if !machine.packAnswers.isEmpty { observations.add(machine.drainPackAnswers()) }
         }
 
         /// Sends what a pass of the machine says, through the journal gate: answers and publications only once

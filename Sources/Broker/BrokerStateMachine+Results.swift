@@ -52,6 +52,7 @@ extension BrokerStateMachine {
     mutating func finish(_ requestID: RequestID, now: Int64 = 0, expired: Bool = false) -> [Action] {
         guard let open = close(requestID, now: now, expired: expired) else { return [] }
         counters.requestsAnswered += 1
+        counters.answeredByService[open.service.rawValue, default: 0] += 1
         let failed = open.packs.filter { open.failures[$0] != nil }
         if !failed.isEmpty {
             counters.failedClosed += 1

@@ -61,6 +61,7 @@ extension BrokerStateMachine {
                 return refuseWorker(id, reason: inactiveReason(worker.pack, verdict.version, verdict.digest), now: now)
             }
             tickets[ticketID] = nil
+            packAnswers.append(.init(pack: ticket.pack, milliseconds: max(0, now - ticket.sentAt)))
             var actions = release(id, ticketID, now: now)
             if let requestID = ticket.request { actions += record(requestID, pack: ticket.pack, .success(verdict), judgedBy: worker.principal) }
             return actions
@@ -69,6 +70,7 @@ extension BrokerStateMachine {
                 return violation(id, "ERROR for ticket \(ticketID), which this worker does not hold", now: now)
             }
             tickets[ticketID] = nil
+            packAnswers.append(.init(pack: ticket.pack, milliseconds: max(0, now - ticket.sentAt)))
             var actions = release(id, ticketID, now: now)
             if let requestID = ticket.request { actions += record(requestID, pack: ticket.pack, .failure(code, text)) }
             return actions
@@ -169,6 +171,7 @@ extension BrokerStateMachine {
             queuedLive[pack, default: 1] -= 1
             ticket.worker = workerID
             ticket.dispatches += 1
+            ticket.sentAt = now
             tickets[ticketID] = ticket
             worker.tickets.append(ticketID)
             worker.lastSentAt = now

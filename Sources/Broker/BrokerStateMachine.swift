@@ -75,6 +75,8 @@ public struct BrokerStateMachine: Sendable {
         var body: [UInt8]
         var dispatches = 0
         var worker: PeerID?
+        /// When it was last sent to a worker (for the pack's answer time).
+        var sentAt: Int64 = 0
         /// Since when its request is gone while a worker still holds it (its body is released then).
         var lateSince: Int64?
     }
@@ -160,6 +162,15 @@ public struct BrokerStateMachine: Sendable {
     public internal(set) var counters = BrokerCounters()
     /// What the operator should see in the log since the last ``drainEvents()`` (never a body or evidence).
     public internal(set) var events: [BrokerEvent] = []
+
+    /// How long each pack took to answer, since the last ``drainPackAnswers()``.
+    public internal(set) var packAnswers: [BrokerObservations.PackAnswer] = []
+
+    /// The pack answer times observed since the last call.
+    public mutating func drainPackAnswers() -> [BrokerObservations.PackAnswer] {
+        defer { packAnswers.removeAll(keepingCapacity: true) }
+        return packAnswers
+    }
 
     /// The events logged since the last call, oldest first.
     public mutating func drainEvents() -> [BrokerEvent] {
@@ -280,6 +291,7 @@ public struct BrokerStateMachine: Sendable {
             deadlineAt: now + deadlineMilliseconds(deadline), packs: packs)
         Self.describe(&pending, request)
         counters.requestsAccepted += 1
+        counters.acceptedByService[service.rawValue, default: 0] += 1
         let accepted = Action.record(.accepted(requestID: requestID.rawValue, service: service.rawValue, body: body, principal: principal, department: pending.department))
         return [accepted] + open(pending, now: now)
     }

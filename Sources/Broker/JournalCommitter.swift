@@ -28,6 +28,7 @@ final class JournalCommitter: @unchecked Sendable {
 
     private let journal: any BrokerJournal
     private let report: @Sendable ([Outcome]) -> Void
+    private let observe: @Sendable (Duration, Int) -> Void
     private let condition = NSCondition()
     private var queue: [Batch] = []
     private var stopping = false
@@ -39,9 +40,11 @@ final class JournalCommitter: @unchecked Sendable {
 
     /// - Parameters:
     ///   - journal: Where the records go.
+    ///   - observe: Called on the committer's thread after each group with its duration and record count.
     ///   - report: Called on the committer's thread after each group, with every batch's outcome in order.
-    init(journal: any BrokerJournal, report: @escaping @Sendable ([Outcome]) -> Void) {
+    init(journal: any BrokerJournal, observe: @escaping @Sendable (Duration, Int) -> Void = { _, _ in }, report: @escaping @Sendable ([Outcome]) -> Void) {
         self.journal = journal
+        self.observe = observe
         self.report = report
         let thread = Thread { [self] in run() }
         thread.name = "aiscreen.journal"
@@ -78,7 +81,10 @@ final class JournalCommitter: @unchecked Sendable {
                 return
             }
             condition.unlock()
-            report(commit(group))
+            let started = ContinuousClock.now
+            let outcomes = commit(group)
+            observe(ContinuousClock.now - started, group.reduce(0) { $0 + $1.records.count })
+            report(outcomes)
         }
     }
 

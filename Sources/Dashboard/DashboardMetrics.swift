@@ -1,4 +1,4 @@
-import Broker
+public import Broker
 import CoreMetrics
 public import Prometheus
 import Synchronization
@@ -22,10 +22,17 @@ public final class DashboardMetrics: Sendable {
         .seconds(10), .seconds(30),
     ]
 
+    /// Buckets of `aiscreen_journal_commit_records` (records per group commit).
+    static let batchBuckets: [Double] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000]
+
     public init() {
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
-        factory.durationHistogramBuckets = ["aiscreen_screening_duration_seconds": Self.durationBuckets]
+        factory.durationHistogramBuckets = [
+            "aiscreen_screening_duration_seconds": Self.durationBuckets, "aiscreen_pack_answer_seconds": Self.durationBuckets,
+            "aiscreen_journal_commit_seconds": Self.durationBuckets,
+        ]
+        factory.valueHistogramBuckets = ["aiscreen_journal_commit_records": Self.batchBuckets]
         self.factory = factory
     }
 
@@ -62,6 +69,27 @@ public final class DashboardMetrics: Sendable {
     public func recordScreening(duration: Duration) {
         CoreMetrics.Timer(label: "aiscreen_screening_duration_seconds", factory: factory).recordNanoseconds(
             duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    /// The broker's timings since the previous scrape: `aiscreen_pack_answer_seconds{pack}` (dispatch to answer,
+    /// millisecond resolution), `aiscreen_journal_commit_seconds` and `aiscreen_journal_commit_records` (per group
+    /// commit), `aiscreen_observations_dropped_total` (unread for too long).
+    /// - Parameter packs: the active pack ids (any other is `other`).
+    public func record(_ observations: BrokerObservations, packs: Set<String>) {
+        var timers: [String: CoreMetrics.Timer] = [:]
+        for answer in observations.packAnswers {
+            let pack = packs.contains(answer.pack) ? answer.pack : "other"
+            let timer = timers[pack] ?? CoreMetrics.Timer(label: "aiscreen_pack_answer_seconds", dimensions: [("pack", pack)], factory: factory)
+            timers[pack] = timer
+            timer.recordMilliseconds(answer.milliseconds)
+        }
+        let commits = CoreMetrics.Timer(label: "aiscreen_journal_commit_seconds", factory: factory)
+        let sizes = CoreMetrics.Recorder(label: "aiscreen_journal_commit_records", factory: factory)
+        for commit in observations.journalCommits {
+            commits.recordNanoseconds(commit.duration.components.seconds * 1_000_000_000 + commit.duration.components.attoseconds / 1_000_000_000)
+            sizes.record(commit.records)
+        }
+        CoreMetrics.Counter(label: "aiscreen_observations_dropped_total", factory: factory).increment(by: observations.dropped)
     }
 
     /// The Prometheus text exposition format (version 0.0.4).

@@ -1,3 +1,4 @@
+import Broker
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -17,7 +18,9 @@ struct DashboardRoutes: Sendable {
             return json(readiness.json, status: readiness.isReady ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
-            server.metrics.record(snapshot: MetricSamples.broker(server.status()))
+            let status = server.status()
+            server.metrics.record(snapshot: MetricSamples.broker(status))
+            server.metrics.record(server.observations(), packs: Set(status.active.map(\.id)))
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: server.metrics.render())))

@@ -1,4 +1,4 @@
-import Broker
+public import Broker
 import Dispatch
 import Hummingbird
 public import Journal
@@ -37,6 +37,8 @@ public struct DashboardServer: Sendable {
     /// Screenings read for `/api/summary` and `/api/conditions` at most (the newest); the answer says when more
     /// matched (`truncated`).
     public var scanLimit = 5_000
+    /// The broker's timings since the previous scrape (pack answers, journal commits), for `/metrics`.
+    public var observations: @Sendable () -> BrokerObservations = { BrokerObservations() }
     /// The loaded packs' titles and legal basis, for the MED report (``ReportSource``).
     public var catalog = ReportSource.Catalog.empty
     /// The request schema's labels, for the MED report's facts in words.

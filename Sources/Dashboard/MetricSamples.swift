@@ -33,6 +33,9 @@ public struct MetricSample: Hashable, Sendable {
 /// | Metric | Labels | From |
 /// |---|---|---|
 /// | `aiscreen_requests_total` | `outcome`: accepted, answered, retry_attached, cache_replay, malformed_dropped | broker counters |
+/// | `aiscreen_service_requests_total` | `service` (screen, verdict.get, pack.<id>, mmi.…), `outcome`: accepted, answered | broker counters |
+/// | `aiscreen_pack_answer_seconds` | `pack` | histogram: a ticket's dispatch to its worker's answer (``DashboardMetrics/record(_:packs:)``) |
+/// | `aiscreen_journal_commit_seconds`, `aiscreen_journal_commit_records` | | histograms: each group commit's time and records |
 /// | `aiscreen_refusals_total` | `code`: the ERROR code (docs/PROTOCOL.md §4.6) | broker counters |
 /// | `aiscreen_send_failures_total` | | broker counters (a reply or dispatch that could not be sent) |
 /// | `aiscreen_failed_closed_total` | | answers in which a pack failed (provisional) |
@@ -64,6 +67,13 @@ public enum MetricSamples {
             .init("aiscreen_requests_total", [("outcome", "cache_replay")], c.cacheReplays),
             .init("aiscreen_requests_total", [("outcome", "malformed_dropped")], c.clientMalformedDropped),
         ]
+        let packs = Set(status.active.map(\.id))
+        for (service, count) in c.acceptedByService.sorted(by: { $0.key < $1.key }) {
+            samples.append(.init("aiscreen_service_requests_total", [("service", serviceLabel(service, packs: packs)), ("outcome", "accepted")], count))
+        }
+        for (service, count) in c.answeredByService.sorted(by: { $0.key < $1.key }) {
+            samples.append(.init("aiscreen_service_requests_total", [("service", serviceLabel(service, packs: packs)), ("outcome", "answered")], count))
+        }
         for (code, count) in c.clientErrors.sorted(by: { $0.key < $1.key }) where code != "send-failed" {
             samples.append(.init("aiscreen_refusals_total", [("code", errorCode(code))], count))
         }
@@ -104,6 +114,15 @@ public enum MetricSamples {
             samples.append(.init("aiscreen_ai_act_tiers_total", [("tier", tiers.contains(tier) ? tier : "other")], 1))
         }
         return samples
+    }
+
+    /// A service name as a label: `screen`, `verdict.get`, `pack.<id>` of an active pack, an `mmi.` service; else
+    /// `other`.
+    static func serviceLabel(_ service: String, packs: Set<String>) -> String {
+        if service == "screen" || service == "verdict.get" { return service }
+        if service.hasPrefix("pack."), packs.contains(String(service.dropFirst(5))) { return service }
+        if service.hasPrefix("mmi."), service.count <= 32, service.utf8.allSatisfy({ (97...122).contains($0) || $0 == 46 || $0 == 95 }) { return service }
+        return "other"
     }
 
     static func verdict(_ text: String) -> String { verdicts.contains(text) ? text : "other" }

@@ -83,6 +83,19 @@ struct HTTPServerTests {
         #expect(samples["aiscreen_pack_verdicts_total{pack=gdpr,verdict=\(replies["http-m-1"]?.first?.finalJSON?["packs"]?["gdpr"]?["verdict"]?.stringValue ?? "?")}"] == 3)
         #expect(samples["aiscreen_screening_duration_seconds_count{}"] == 3)
         #expect(samples["aiscreen_feed_missed_total{}"] == 0)
+        // By service, per pack and per journal commit.
+        #expect(samples["aiscreen_service_requests_total{outcome=accepted,service=screen}"] == 3)
+        #expect(samples["aiscreen_service_requests_total{outcome=answered,service=screen}"] == 3)
+        for pack in ["ai-act", "gdpr", "workplace"] {
+            #expect(samples["aiscreen_pack_answer_seconds_count{pack=\(pack)}"] == 3, "answer times of \(pack)")
+            #expect(samples["aiscreen_pack_answer_seconds_bucket{le=+Inf,pack=\(pack)}"] == 3)
+        }
+        let commits = samples["aiscreen_journal_commit_seconds_count{}"] ?? 0
+        #expect(commits >= 2, "acceptances and verdicts were committed")
+        #expect(samples["aiscreen_journal_commit_records_count{}"] == commits)
+        #expect((samples["aiscreen_journal_commit_records_sum{}"] ?? 0) >= 6, "3 acceptances and 3 verdicts at least")
+        #expect(metrics.types["aiscreen_pack_answer_seconds"] == "histogram")
+        #expect(metrics.types["aiscreen_journal_commit_records"] == "histogram")
         for pack in ["ai-act", "gdpr", "workplace"] {
             #expect(samples.contains { $0.key.hasPrefix("aiscreen_workers{pack=\(pack),version=") && $0.value == 1 }, "workers of \(pack)")
         }
