@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RulePacks
+import Reports
 import RulesEngine
 import Security
 import ZeroMQ
@@ -11,7 +12,7 @@ struct Watch: AsyncParsableCommand {
         abstract: "Print the verdicts the broker publishes, until SIGINT or SIGTERM.",
         discussion: """
             Subscribes to the broker's verdict feed and prints one line per verdict:
-              #<seq> <topic> <request_id> <verdict>
+              #<seq> <topic> <request_id> <verdict>     (--lang da: the verdict in Danish words)
             or with --json the published body (combined result plus seq, published_at, run_id), one per line.
 
             Notes go to stderr: "gap: missed N verdicts" when seq skips within one broker run (slow subscriber, \
@@ -33,6 +34,9 @@ struct Watch: AsyncParsableCommand {
     @Flag(help: "Print each published body as one JSON line.")
     var json = false
 
+    @Option(name: .long, help: "Language of the verdict word: en (the wire spelling, e.g. needs-review) or da (kræver vurdering).")
+    var lang: Language = .en
+
     @Option(name: .long, help: "Deployment config, for the endpoint (default: config/aiscreen.yaml if present).")
     var config: String?
 
@@ -44,7 +48,7 @@ struct Watch: AsyncParsableCommand {
         let curve = try keys.clientKeys(deployment)
         let wakeup = try ZMQWakeup()
         let signals = NetworkCommands.TerminationSignals { _ in wakeup.wake() }
-        let loop = WatchLoop(endpoint: endpoint, topic: topic, json: json, wakeup: wakeup, curve: curve)
+        let loop = WatchLoop(endpoint: endpoint, topic: topic, json: json, language: lang, wakeup: wakeup, curve: curve)
         do {
             try await NetworkCommands.onThread(name: "aiscreen.watch") { try loop.run() }
         } catch {
@@ -60,6 +64,7 @@ struct WatchLoop: Sendable {
     var endpoint: String
     var topic: String
     var json: Bool
+    var language: Language = .en
     var wakeup: ZMQWakeup
     var curve: ClientKeys?
 
@@ -119,8 +124,14 @@ struct WatchLoop: Sendable {
                     ? JSONWriter.string(body) : String(decoding: frames[1], as: UTF8.self)
             )
         } else {
-            print(TerminalText.escaped("#\(seq) \(topic) \(text(body["request_id"])) \(text(body["verdict"]))"))
+            print(TerminalText.escaped("#\(seq) \(topic) \(text(body["request_id"])) \(verdictWord(body["verdict"]))"))
         }
+    }
+
+    /// The verdict as sent, or in Danish words with `--lang da` (an unknown spelling stays as sent).
+    private func verdictWord(_ value: JSONValue?) -> String {
+        guard language == .da, case .string(let text)? = value, let verdict = Verdict(text) else { return text(value) }
+        return ExplanationWords(language: .da).verdict(verdict)
     }
 
     private func text(_ value: JSONValue?) -> String {

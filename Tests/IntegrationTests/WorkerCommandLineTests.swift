@@ -188,6 +188,26 @@ struct WorkerCommandLineTests {
         #expect(watch.standardError.contains("new broker run b"))
     }
 
+    @Test func watchSaysTheVerdictInDanish() throws {
+        let publisher = try context.socket(.xpub)
+        defer {
+            publisher.close()
+            context.terminate()
+        }
+        try publisher.set(.linger, to: 0)
+        try publisher.bind("tcp://127.0.0.1:*")
+        let watch = try SpawnedAIScreen(["watch", "--lang", "da", "--connect", try publisher.lastEndpoint])
+        _ = try #require(try Self.receive(publisher), "no subscription from watch")
+        for (seq, verdict) in [(1, "approved-with-conditions"), (2, "needs-review"), (3, "made-up")] {
+            let body = #"{"request_id":"r\#(seq)","verdict":"\#(verdict)","seq":\#(seq),"run_id":"a"}"#
+            try publisher.send([Array("verdict.x.it".utf8), Array(body.utf8)])
+        }
+        let lines = try #require(watch.waitForStandardOutputLines(3), "watch printed: \(watch.standardOutput)")
+        #expect(lines == ["#1 verdict.x.it r1 godkendt med betingelser", "#2 verdict.x.it r2 kræver vurdering", "#3 verdict.x.it r3 made-up"])
+        watch.signal(SIGINT)
+        #expect(watch.waitForExit() == 0)
+    }
+
     // MARK: - Fake broker sockets
 
     static func receive(_ socket: ZMQSocket, within timeout: Duration = .seconds(20)) throws -> [[UInt8]]? {
