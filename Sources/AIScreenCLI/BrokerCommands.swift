@@ -3,6 +3,7 @@ import Broker
 import Dashboard
 import Foundation
 import Logging
+import ServiceLifecycle
 import Journal
 import RulePacks
 import RulesEngine
@@ -218,30 +219,29 @@ struct BrokerCommand: AsyncParsableCommand {
         let http = try await httpEndpoint.asyncMap {
             try await HTTPServing.start($0, broker: broker, deployment: deployment, packs: packs)
         }
-        // Catch the signals before the loop's thread starts; a signal asks the broker to finish gracefully.
-        let signals = NetworkCommands.TerminationSignals { _ in broker.shutdown() }
-        _ = signals
+        let loop = BrokerLoopService(broker: broker) { bound in
+            http?.follow(bound.publish)
+            Logger(label: "aiscreen.broker").info("listening", metadata: [
+                "client": "\(bound.client)", "worker": "\(bound.worker)", "publish": "\(bound.publish)",
+                "packs": "\(packs.map { "\($0.id)@\($0.version)" }.joined(separator: " "))", "curve": "\(broker.isSecure)",
+                "http": "\(http?.bound.url ?? "off")",
+            ])
+            printEvent([
+                ("event", .string("listening")), ("client", .string(bound.client)), ("worker", bound.worker.isEmpty ? .null : .string(bound.worker)),
+                ("publish", .string(bound.publish)), ("packs", .array(packs.map { .string($0.id) })),
+                ("curve", .bool(broker.isSecure)), ("http", http?.url ?? .null),
+            ])
+        }
+        // Start order; a signal shuts them down in reverse: the broker (it drains), then the HTTP server.
+        var services: [(name: String, service: any Service)] = []
+        if let http { services.append(("http", HTTPService(http: http))) }
+        services.append(("broker", loop))
         do {
-            try await NetworkCommands.onThread(name: "aiscreen.broker") {
-                try broker.run { bound in
-                    http?.follow(bound.publish)
-                    Logger(label: "aiscreen.broker").info("listening", metadata: [
-                        "client": "\(bound.client)", "worker": "\(bound.worker)", "publish": "\(bound.publish)",
-                        "packs": "\(packs.map { "\($0.id)@\($0.version)" }.joined(separator: " "))", "curve": "\(broker.isSecure)",
-                        "http": "\(http?.bound.url ?? "off")",
-                    ])
-                    printEvent([
-                        ("event", .string("listening")), ("client", .string(bound.client)), ("worker", bound.worker.isEmpty ? .null : .string(bound.worker)),
-                        ("publish", .string(bound.publish)), ("packs", .array(packs.map { .string($0.id) })),
-                        ("curve", .bool(broker.isSecure)), ("http", http?.url ?? .null),
-                    ])
-                }
-            }
+            try await Services.run(services, logger: Logger(label: "aiscreen.broker"))
         } catch {
             await http?.stop()
             throw error
         }
-        await http?.stop()
         BrokerOptions.recordJournalHead(broker)
         Logger(label: "aiscreen.broker").info("stopped", metadata: counterMetadata(broker.counters))
         printEvent([("event", .string("stopped")), ("counters", counterMembers(broker.counters))])

@@ -23,12 +23,15 @@ final class HTTPServing: Sendable {
     /// False when the feed speaks CURVE and there is no key to subscribe with.
     let canFollow: Bool
     let task: Task<Void, Never>
+    let shutdown: DashboardServer.Shutdown
     let follower = Mutex<FeedFollower?>(nil)
+    private let stopped = Mutex(false)
 
     private init(
         bound: HTTPEndpoint, feed: LiveFeed, metrics: DashboardMetrics, journal: Journal?, packs: Set<String>, curve: ClientKeys?,
-        canFollow: Bool, task: Task<Void, Never>
+        canFollow: Bool, task: Task<Void, Never>, shutdown: DashboardServer.Shutdown
     ) {
+        self.shutdown = shutdown
         self.canFollow = canFollow
         self.bound = bound
         self.feed = feed
@@ -100,9 +103,10 @@ final class HTTPServing: Sendable {
         server.observations = { broker.drainObservations() }
         server.labels = FieldLabels(schema: packs.first?.schema)
         let (events, continuation) = AsyncStream<Result<HTTPEndpoint, any Error>>.makeStream()
+        let shutdown = DashboardServer.Shutdown()
         let task = Task {
             do {
-                try await server.run { continuation.yield(.success($0)) }
+                try await server.run(shutdown: shutdown) { continuation.yield(.success($0)) }
             } catch is CancellationError {
             } catch {
                 continuation.yield(.failure(error))
@@ -114,7 +118,7 @@ final class HTTPServing: Sendable {
             case .success(let bound):
                 return HTTPServing(
                     bound: bound, feed: feed, metrics: metrics, journal: journal, packs: Set(broker.configuration.packs),
-                    curve: curve, canFollow: !broker.isSecure || curve != nil, task: task)
+                    curve: curve, canFollow: !broker.isSecure || curve != nil, task: task, shutdown: shutdown)
             case .failure(let error):
                 Console.error("error: \(error)")
                 throw ExitCode.failure
@@ -136,11 +140,15 @@ final class HTTPServing: Sendable {
         }
     }
 
-    /// Stops following the feed, ends the event streams and the server.
+    /// Stops following the feed, ends the event streams and the server (once; a second call waits for the first).
     func stop() async {
-        follower.withLock { $0 }?.stop()
+        let first = stopped.withLock { stopped in
+            defer { stopped = true }
+            return !stopped
+        }
+        if first { follower.withLock { $0 }?.stop() }
         feed.close()
-        task.cancel()
+        await shutdown.shutdown()
         await task.value
     }
 

@@ -3,6 +3,7 @@ import Broker
 import Dashboard
 import Foundation
 import Logging
+import ServiceLifecycle
 import RulePacks
 import RulesEngine
 import Worker
@@ -58,70 +59,72 @@ struct Up: AsyncParsableCommand {
         let http = try await httpEndpoint.asyncMap {
             try await HTTPServing.start($0, broker: broker, deployment: deployment, packs: required)
         }
-        let signals = NetworkCommands.TerminationSignals { _ in broker.shutdown() }
-        _ = signals
+        let logger = Logger(label: "aiscreen.up")
+        let pool = WorkerPoolService(context: context) { endpoints in
+            Self.startWorkers(running, broker: broker, deployment: deployment, context: context, endpoints: endpoints, http: http)
+        }
+        let loop = BrokerLoopService(broker: broker) { endpoints in
+            http?.follow(endpoints.publish)
+            pool.brokerListens(endpoints)
+        }
+        // Start order; a signal shuts them down in reverse: broker (drains), workers, HTTP.
+        var services: [(name: String, service: any Service)] = []
+        if let http { services.append(("http", HTTPService(http: http))) }
+        services += [("workers", pool), ("broker", loop)]
         do {
-            try await runBroker(broker, deployment: deployment, running: running, context: context, http: http)
+            try await Services.run(services, logger: logger)
         } catch {
             await http?.stop()
             throw error
         }
-        await http?.stop()
         BrokerOptions.recordJournalHead(broker)
-        Logger(label: "aiscreen.up").info("stopped", metadata: counterMetadata(broker.counters))
+        logger.info("stopped", metadata: counterMetadata(broker.counters))
         printEvent([("event", .string("stopped")), ("counters", counterMembers(broker.counters))])
     }
 
-    private func runBroker(
-        _ broker: BrokerService, deployment: DeploymentConfig, running: [(pool: DeploymentConfig.Pool, pack: CompiledPack)],
-        context: ZMQContext, http: HTTPServing?
-    ) async throws {
-        try await NetworkCommands.onThread(name: "aiscreen.up") {
-            var workers: [PackWorker] = []
-            defer {
-                workers.forEach { $0.stop() }
-                context.terminate()
-            }
-            try broker.run { endpoints in
-                var settings = WorkerConfiguration(deployment: deployment)
-                settings.endpoint = BrokerOptions.inProcessWorkerEndpoint
-                var counts: [(String, JSONValue)] = []
-                for (pool, pack) in running {
-                    for index in 1...pool.count {
-                        do {
-                            let worker = try PackWorker(
-                                pack: pack, configuration: settings, context: context, name: "\(pack.id)-\(index)",
-                                onEvent: Logger(label: "aiscreen.worker").workerEvents(name: "\(pack.id)-\(index)", pack: pack.id))
-                            try worker.start()
-                            workers.append(worker)
-                        } catch {
-                            Console.error("error: cannot start a worker for \(pack.id): \(error)")
-                        }
-                    }
-                    counts.append((pack.id, .int(Int64(pool.count))))
-                }
-                http?.follow(endpoints.publish)
-                // "ready" only once the broker has every worker registered: a request that arrived earlier would
-                // find no worker for a pack and be answered needs-review (fail closed), and journaled so.
-                let expected = Dictionary(running.map { ($0.pack.id, $0.pool.count) }, uniquingKeysWith: +)
-                let ready: [(String, JSONValue)] = [
-                    ("event", .string("ready")), ("client", .string(endpoints.client)), ("worker", endpoints.worker.isEmpty ? .null : .string(endpoints.worker)),
-                    ("publish", .string(endpoints.publish)), ("workers", .object(counts)), ("http", http?.url ?? .null),
-                ]
-                Thread.detachNewThread {
-                    for (pack, registered) in broker.waitForWorkers(expected, timeout: .seconds(10)).sorted(by: { $0.key < $1.key }) {
-                        Logger(label: "aiscreen.up").warning("workers-missing", metadata: [
-                            "pack": "\(pack)", "registered": "\(registered)", "expected": "\(expected[pack] ?? 0)", "waited_s": "10",
-                        ])
-                    }
-                    Logger(label: "aiscreen.up").info("ready", metadata: [
-                        "client": "\(endpoints.client)", "worker": "\(endpoints.worker)", "publish": "\(endpoints.publish)",
-                        "http": "\(http?.bound.url ?? "off")",
-                        "workers": "\(running.map { "\($0.pack.id)@\($0.pack.version)×\($0.pool.count)" }.joined(separator: " "))",
-                    ])
-                    printEvent(ready)
+    /// Starts every pool's worker threads on the broker's context, then prints `ready` once they registered.
+    private static func startWorkers(
+        _ running: [(pool: DeploymentConfig.Pool, pack: CompiledPack)], broker: BrokerService, deployment: DeploymentConfig,
+        context: ZMQContext, endpoints: BrokerEndpoints, http: HTTPServing?
+    ) -> [PackWorker] {
+        var settings = WorkerConfiguration(deployment: deployment)
+        settings.endpoint = BrokerOptions.inProcessWorkerEndpoint
+        var workers: [PackWorker] = []
+        var counts: [(String, JSONValue)] = []
+        for (pool, pack) in running {
+            for index in 1...pool.count {
+                do {
+                    let worker = try PackWorker(
+                        pack: pack, configuration: settings, context: context, name: "\(pack.id)-\(index)",
+                        onEvent: Logger(label: "aiscreen.worker").workerEvents(name: "\(pack.id)-\(index)", pack: pack.id))
+                    try worker.start()
+                    workers.append(worker)
+                } catch {
+                    Logger(label: "aiscreen.up").error("worker-start-failed", metadata: ["pack": "\(pack.id)", "error": "\(error)"])
                 }
             }
+            counts.append((pack.id, .int(Int64(pool.count))))
         }
+        // "ready" only once the broker has every worker registered: a request that arrived earlier would find no
+        // worker for a pack and be answered needs-review (fail closed), and journaled so.
+        let expected = Dictionary(running.map { ($0.pack.id, $0.pool.count) }, uniquingKeysWith: +)
+        let ready: [(String, JSONValue)] = [
+            ("event", .string("ready")), ("client", .string(endpoints.client)), ("worker", endpoints.worker.isEmpty ? .null : .string(endpoints.worker)),
+            ("publish", .string(endpoints.publish)), ("workers", .object(counts)), ("http", http?.url ?? .null),
+        ]
+        Thread.detachNewThread {
+            for (pack, registered) in broker.waitForWorkers(expected, timeout: .seconds(10)).sorted(by: { $0.key < $1.key }) {
+                Logger(label: "aiscreen.up").warning("workers-missing", metadata: [
+                    "pack": "\(pack)", "registered": "\(registered)", "expected": "\(expected[pack] ?? 0)", "waited_s": "10",
+                ])
+            }
+            Logger(label: "aiscreen.up").info("ready", metadata: [
+                "client": "\(endpoints.client)", "worker": "\(endpoints.worker)", "publish": "\(endpoints.publish)",
+                "http": "\(http?.bound.url ?? "off")",
+                "workers": "\(running.map { "\($0.pack.id)@\($0.pack.version)×\($0.pool.count)" }.joined(separator: " "))",
+            ])
+            printEvent(ready)
+        }
+        return workers
     }
 }

@@ -5,6 +5,8 @@ public import Journal
 public import Reports
 import Logging
 import NIOCore
+import ServiceLifecycle
+import Synchronization
 import RulesEngine
 
 /// The read-only HTTP server of `aiscreen up` and `aiscreen broker` (Hummingbird 2): a thin adapter that routes
@@ -61,10 +63,12 @@ public struct DashboardServer: Sendable {
         self.metrics = metrics
     }
 
-    /// Serves until the task is cancelled.
-    /// - Parameter onListening: called once with the bound endpoint (the port resolved when it was 0).
+    /// Serves until ``Shutdown/shutdown()`` (a graceful stop: open connections finish) or until the task is cancelled.
+    /// - Parameters:
+    ///   - shutdown: what stops it gracefully.
+    ///   - onListening: called once with the bound endpoint (the port resolved when it was 0).
     /// - Throws: when the endpoint cannot be bound (the error names it).
-    public func run(onListening: @escaping @Sendable (HTTPEndpoint) -> Void) async throws {
+    public func run(shutdown: Shutdown = Shutdown(), onListening: @escaping @Sendable (HTTPEndpoint) -> Void) async throws {
         var logger = Logger(label: "aiscreen.http")
         logger.logLevel = .warning
         let host = endpoint.host
@@ -73,12 +77,41 @@ public struct DashboardServer: Sendable {
             configuration: .init(address: .hostname(host, port: endpoint.port), serverName: "aiscreen"),
             onServerRunning: { channel in onListening(HTTPEndpoint(host: host, port: channel.localAddress?.port ?? 0)) },
             logger: logger)
+        // In a service group of its own, so that a stop is Hummingbird's graceful shutdown, not a cancellation.
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: logger))
         do {
-            try await app.run()
+            try await shutdown.serve(group)
         } catch let error as CancellationError {
             throw error
         } catch {
             throw DashboardServerError(endpoint: endpoint, underlying: "\(error)")
+        }
+    }
+}
+
+extension DashboardServer {
+    /// Stops a running server gracefully; a stop before it runs makes it stop as soon as it starts.
+    public final class Shutdown: Sendable {
+        private let state = Mutex<(group: ServiceGroup?, requested: Bool)>((nil, false))
+
+        public init() {}
+
+        func serve(_ group: ServiceGroup) async throws {
+            let stopNow = state.withLock { state in
+                state.group = group
+                return state.requested
+            }
+            if stopNow { await group.triggerGracefulShutdown() }
+            try await group.run()
+        }
+
+        /// Asks the server to stop: it closes its listener and lets open requests finish.
+        public func shutdown() async {
+            let group = state.withLock { state in
+                state.requested = true
+                return state.group
+            }
+            await group?.triggerGracefulShutdown()
         }
     }
 }

@@ -11,7 +11,11 @@ struct LogLinesTests {
 
     /// Runs `up`, submits one request whose description carries ``marker``, stops it; returns its stderr lines.
     static func run(_ extra: [String]) throws -> [String] {
-        let up = try Child(["up", "--client", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*", "--http", "off"] + extra, captureStandardError: true)
+        let journal = NSTemporaryDirectory() + "aiscreen-logs-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm", ".lock", ".head"] { try? FileManager.default.removeItem(atPath: journal + suffix) } }
+        let up = try Child(
+            ["up", "--client", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*", "--http", "off", "--journal", journal] + extra,
+            captureStandardError: true)
         defer { up.kill(SIGKILL) }
         let ready = try JSONParser().parse(try up.line { $0.contains("\"ready\"") })
         let client = try #require(ready["client"]?.stringValue)
