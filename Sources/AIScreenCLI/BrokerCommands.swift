@@ -52,9 +52,8 @@ struct BrokerOptions: ParsableArguments {
     /// Where `aiscreen up`'s own worker threads connect: in-process, on the broker's context.
     static let inProcessWorkerEndpoint = "inproc://aiscreen.workers"
 
-    /// The deployment config with flags applied; also sets up the log lines (``LogOptions``).
+    /// The deployment config with flags applied; exits with the config's problems when it is broken.
     func deployment() throws -> DeploymentConfig {
-        try log.bootstrap()
         var (config, diagnostics) = DeploymentConfig.load(path: self.config)
         for d in diagnostics { Console.error(d.description) }
         if diagnostics.contains(where: { $0.severity == .error }) {
@@ -213,6 +212,7 @@ struct BrokerCommand: AsyncParsableCommand {
     @OptionGroup var options: BrokerOptions
 
     func run() async throws {
+        try options.log.bootstrap()
         let deployment = try options.deployment()
         let httpEndpoint = try HTTPServing.endpoint(deployment, allowPublic: options.httpPublic)
         let (broker, packs) = try options.makeBroker(deployment)

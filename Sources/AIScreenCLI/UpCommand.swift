@@ -31,6 +31,7 @@ struct Up: AsyncParsableCommand {
     @OptionGroup var options: BrokerOptions
 
     func run() async throws {
+        try options.log.bootstrap()
         let deployment = try options.deployment()
         let httpEndpoint = try HTTPServing.endpoint(deployment, allowPublic: options.httpPublic)
         let (pools, poolProblems) = deployment.pools()
