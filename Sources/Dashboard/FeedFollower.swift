@@ -9,7 +9,7 @@ public import ZeroMQ
 
 /// Follows the broker's verdict feed (a SUB socket on its publish endpoint, on a thread of its own that owns the
 /// socket) and hands each message to the ``LiveFeed`` and the ``DashboardMetrics``. With a journal, each verdict's
-/// request is looked up (one indexed read) for its department, tool name and receipt time, which gives the
+/// request is looked up (its accepted entry only: the answer is in the message) for its department, tool name and receipt time, which gives the
 /// end-to-end duration.
 public final class FeedFollower: Sendable {
     /// The broker's publish endpoint.
@@ -118,13 +118,13 @@ public final class FeedFollower: Sendable {
             logger.log(BrokerEvent("feed-unreadable", ["reason": error.reason]))
             return
         }
-        let record = try? journal?.lookup(requestID: message.requestID)
-        if let record {
-            let milliseconds = message.publishedAt.millisecondsSince1970 - record.request.receivedAt.millisecondsSince1970
+        let acceptance = try? journal?.acceptance(requestID: message.requestID)
+        if let acceptance {
+            let milliseconds = message.publishedAt.millisecondsSince1970 - acceptance.request.receivedAt.millisecondsSince1970
             if milliseconds >= 0 { metrics.recordScreening(duration: .milliseconds(milliseconds)) }
         }
         let id = EventID(runID: message.runID, seq: message.seq, publishedAt: message.publishedAt)
-        let missed = feed.publish(id: id, requestID: message.requestID, data: JSONWriter.string(ScreeningJSON.live(message, record: record)))
+        let missed = feed.publish(id: id, requestID: message.requestID, data: JSONWriter.string(ScreeningJSON.live(message, acceptance: acceptance)))
         metrics.record(increments: MetricSamples.feed(message, packs: packs) + [
             MetricSample("aiscreen_feed_received_total", [], 1), MetricSample("aiscreen_feed_missed_total", [], missed),
         ])

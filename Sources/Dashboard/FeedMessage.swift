@@ -43,7 +43,7 @@ public struct FeedMessage: Hashable, Sendable {
         guard parts.count == 3, parts[0] == "verdict" else { throw FeedMessageError("the topic is not verdict.<verdict>.<department>") }
         let json: JSONValue
         do {
-            json = try ScreeningJSON.parser.parse(body)
+            json = try ScreeningJSON.parser.select(Self.selection, in: body)
         } catch {
             throw FeedMessageError("the body is not JSON: \(error)")
         }
@@ -63,6 +63,12 @@ public struct FeedMessage: Hashable, Sendable {
         (packs, tier) = Self.packs(json["packs"])
         if case .array(let errors)? = json["errors"] { failedClosed = !errors.isEmpty } else { failedClosed = false }
     }
+
+    /// The members read; the findings, evidence and texts that make up most of a 40 KB body are only scanned.
+    static let selection = JSONSelection.members([
+        "seq": .whole, "run_id": .whole, "published_at": .whole, "request_id": .whole, "verdict": .whole, "errors": .whole,
+        "packs": .everyMember(.members(["verdict": .whole, "version": .whole, "outputs": .members(["tier": .whole])])),
+    ])
 
     /// The pack outcomes and the AI Act tier of a combined result's `packs` member.
     static func packs(_ value: JSONValue?) -> ([PackOutcome], String?) {

@@ -57,16 +57,16 @@ public enum ScreeningJSON {
     }
 
     /// The summary of a live verdict: from the feed, with the request's department, tool and times from the journal
-    /// when it has the record (`record`), else the topic's normalised department and no tool.
-    public static func live(_ message: FeedMessage, record: JournalRecord?) -> JSONValue {
+    /// when it has the request (`acceptance`), else the topic's normalised department and no tool.
+    public static func live(_ message: FeedMessage, acceptance: JournalAcceptance?) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("seq", .int(Int64(clamping: message.seq))), ("run_id", .string(message.runID)),
             ("published_at", .string(message.publishedAt.description)),
             ("request_id", .string(message.requestID)),
-            ("received_at", record.map { .string($0.request.receivedAt.description) } ?? .null),
-            ("completed_at", record?.shown.map { .string($0.completedAt.description) } ?? .null),
-            ("department", .string(record?.request.department ?? message.topicDepartment)),
-            ("tool", record.flatMap { toolName($0.request.body) }.map(JSONValue.string) ?? .null),
+            ("received_at", acceptance.map { .string($0.request.receivedAt.description) } ?? .null),
+            ("completed_at", acceptance?.answeredAt.map { .string($0.description) } ?? .null),
+            ("department", .string(acceptance?.request.department ?? message.topicDepartment)),
+            ("tool", acceptance.flatMap { toolName($0.request.body) }.map(JSONValue.string) ?? .null),
             ("verdict", .string(message.verdict)),
             ("provisional", .bool(message.failedClosed)),
         ]
@@ -79,7 +79,7 @@ public enum ScreeningJSON {
 
     /// `tool.name` of a request body, if it is a string.
     static func toolName(_ body: [UInt8]) -> String? {
-        if case .string(let name)? = (try? parser.parse(body))?["tool"]?["name"] { return name }
+        if case .string(let name)? = (try? parser.select(.members(["tool": .members(["name": .whole])]), in: body))?["tool"]?["name"] { return name }
         return nil
     }
 

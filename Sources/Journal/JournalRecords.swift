@@ -160,6 +160,22 @@ public struct JournalRecord: Hashable, Sendable {
     }
 }
 
+/// A request as accepted and when it was last answered (``Journal/acceptance(requestID:)``).
+public struct JournalAcceptance: Hashable, Sendable {
+    /// The chain sequence number of the `accepted` entry.
+    public var sequence: Int64
+    /// The request as received.
+    public var request: AcceptedRequest
+    /// When its latest answer (verdict of record or provisional) was journaled; nil while it has none.
+    public var answeredAt: JournalTimestamp?
+
+    public init(sequence: Int64, request: AcceptedRequest, answeredAt: JournalTimestamp?) {
+        self.sequence = sequence
+        self.request = request
+        self.answeredAt = answeredAt
+    }
+}
+
 func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
     let digits = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []

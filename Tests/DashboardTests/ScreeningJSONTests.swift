@@ -43,14 +43,17 @@ struct ScreeningJSONTests {
         let message = try FeedMessage(
             topic: Array("verdict.approved.børn-og-unge".utf8),
             body: Array(#"{"request_id":"r-5","verdict":"approved","packs":{},"conditions":[],"errors":[],"seq":4,"published_at":"2026-11-27T10:00:01.000Z","run_id":"ab"}"#.utf8))
-        let alone = ScreeningJSON.live(message, record: nil)
+        let alone = ScreeningJSON.live(message, acceptance: nil)
         #expect(alone["department"] == .string("børn-og-unge"))
         #expect(alone["tool"] == .null)
         #expect(alone["seq"] == .int(4))
-        let enriched = ScreeningJSON.live(message, record: record("r-5", department: "Børn og Unge", tool: "Chat"))
+        let journaled = record("r-5", department: "Børn og Unge", tool: "Chat")
+        let acceptance = JournalAcceptance(sequence: journaled.sequence, request: journaled.request, answeredAt: journaled.shown?.completedAt)
+        let enriched = ScreeningJSON.live(message, acceptance: acceptance)
         #expect(enriched["department"] == .string("Børn og Unge"))
         #expect(enriched["tool"] == .string("Chat"))
         #expect(enriched["received_at"] == .string("2026-11-27T10:00:00.000Z"))
+        #expect(enriched["completed_at"] == journaled.shown.map { .string($0.completedAt.description) })
     }
 }
 
