@@ -220,7 +220,7 @@ struct BrokerCommand: AsyncParsableCommand {
             try await HTTPServing.start($0, broker: broker, deployment: deployment, packs: packs)
         }
         let loop = BrokerLoopService(broker: broker) { bound in
-            http?.follow(bound.publish)
+            http?.follow()
             Logger(label: "aiscreen.broker").info("listening", metadata: [
                 "client": "\(bound.client)", "worker": "\(bound.worker)", "publish": "\(bound.publish)",
                 "packs": "\(packs.map { "\($0.id)@\($0.version)" }.joined(separator: " "))", "curve": "\(broker.isSecure)",

@@ -11,7 +11,7 @@ import Security
 import Synchronization
 
 /// The read-only HTTP server of `aiscreen up` and `aiscreen broker`: started before the broker binds (so a taken
-/// port stops start-up with the endpoint's name), fed once the broker has bound its publish endpoint, stopped
+/// port stops start-up with the endpoint's name), fed from the broker's feed tap once the broker has bound, stopped
 /// after the broker.
 final class HTTPServing: Sendable {
     let bound: HTTPEndpoint
@@ -19,26 +19,23 @@ final class HTTPServing: Sendable {
     let metrics: DashboardMetrics
     let journal: Journal?
     let packs: Set<String>
-    let curve: ClientKeys?
-    /// False when the feed speaks CURVE and there is no key to subscribe with.
-    let canFollow: Bool
+    let tap: FeedTap
     let task: Task<Void, Never>
     let shutdown: DashboardServer.Shutdown
     let follower = Mutex<FeedFollower?>(nil)
     private let stopped = Mutex(false)
 
     private init(
-        bound: HTTPEndpoint, feed: LiveFeed, metrics: DashboardMetrics, journal: Journal?, packs: Set<String>, curve: ClientKeys?,
-        canFollow: Bool, task: Task<Void, Never>, shutdown: DashboardServer.Shutdown
+        bound: HTTPEndpoint, feed: LiveFeed, metrics: DashboardMetrics, journal: Journal?, packs: Set<String>, tap: FeedTap,
+        task: Task<Void, Never>, shutdown: DashboardServer.Shutdown
     ) {
         self.shutdown = shutdown
-        self.canFollow = canFollow
+        self.tap = tap
         self.bound = bound
         self.feed = feed
         self.metrics = metrics
         self.journal = journal
         self.packs = packs
-        self.curve = curve
         self.task = task
     }
 
@@ -79,17 +76,6 @@ final class HTTPServing: Sendable {
                 throw ExitCode.failure
             }
         }
-        var curve: ClientKeys?
-        if broker.isSecure {
-            // The feed speaks CURVE: the server subscribes with this host's key (a subscriber key, security.client_key).
-            if let secret = deployment.clientKey {
-                let brokerKey = deployment.brokerKey ?? KeyRing.paths(Principal(role: .broker, name: "broker"), in: deployment.keysDirectory).publicKey
-                curve = try? ClientKeys.read(secretKey: secret, brokerKey: brokerKey)
-            }
-            if curve == nil {
-                Console.error("warning: the broker speaks CURVE and security.client_key names no readable subscriber key: /api/events and the verdict metrics stay empty")
-            }
-        }
         let feed = LiveFeed()
         let metrics = DashboardMetrics()
         var server = DashboardServer(
@@ -118,7 +104,7 @@ final class HTTPServing: Sendable {
             case .success(let bound):
                 return HTTPServing(
                     bound: bound, feed: feed, metrics: metrics, journal: journal, packs: Set(broker.configuration.packs),
-                    curve: curve, canFollow: !broker.isSecure || curve != nil, task: task, shutdown: shutdown)
+                    tap: broker.feedTap, task: task, shutdown: shutdown)
             case .failure(let error):
                 Console.error("error: \(error)")
                 throw ExitCode.failure
@@ -128,16 +114,11 @@ final class HTTPServing: Sendable {
         throw ExitCode.failure
     }
 
-    /// Follows the broker's verdict feed at `publish` (the endpoint it bound).
-    func follow(_ publish: String) {
-        guard canFollow else { return }
-        do {
-            let follower = try FeedFollower(endpoint: publish, curve: curve, feed: feed, metrics: metrics, journal: journal, packs: packs, logger: Logger(label: "aiscreen.http"))
-            follower.start()
-            self.follower.withLock { $0 = follower }
-        } catch {
-            Console.error("warning: the HTTP server cannot follow the verdict feed \(publish): \(error)")
-        }
+    /// Follows the broker's verdict feed (its tap: the same messages its PUB socket sends, in this process).
+    func follow() {
+        let follower = FeedFollower(tap: tap, feed: feed, metrics: metrics, journal: journal, packs: packs, logger: Logger(label: "aiscreen.http"))
+        follower.start()
+        self.follower.withLock { $0 = follower }
     }
 
     /// Stops following the feed, ends the event streams and the server (once; a second call waits for the first).

@@ -65,7 +65,7 @@ struct Up: AsyncParsableCommand {
             Self.startWorkers(running, broker: broker, deployment: deployment, context: context, endpoints: endpoints, http: http)
         }
         let loop = BrokerLoopService(broker: broker) { endpoints in
-            http?.follow(endpoints.publish)
+            http?.follow()
             pool.brokerListens(endpoints)
         }
         // Start order; a signal shuts them down in reverse: broker (drains), workers, HTTP.

@@ -76,6 +76,8 @@ public final class BrokerService: Sendable {
     private let registered = Mutex<[String: Int]>([:])
     private let health = Mutex(BrokerHealth())
     private let observations = ObservationBuffer()
+    /// The verdict feed for a reader in this process (the HTTP server), without a socket.
+    public let feedTap = FeedTap()
 
     /// - Parameters:
     ///   - journal: where accepted requests and verdicts are recorded before any reply or publish; `nil` runs
@@ -227,7 +229,9 @@ public final class BrokerService: Sendable {
                     case .sendToClient(let peer, let frames): try clients.send([peer.bytes] + frames, flags: .dontWait)
                     case .sendToWorker(let peer, let frames): try workers.send([peer.bytes] + frames, flags: .dontWait)
                     case .publish(let topic, _, let result):
-                        try publisher.send([topic, publishing.body(result)], flags: .dontWait)
+                        let body = publishing.body(result)
+                        feedTap.offer(topic: topic, body: body)
+                        try publisher.send([topic, body], flags: .dontWait)
                     case .record:
                         break  // the gate hands records to the committer
                     }

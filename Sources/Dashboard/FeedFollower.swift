@@ -1,26 +1,21 @@
+public import Broker
 public import Logging
-import Broker
 import Foundation
 public import Journal
 import RulesEngine
-public import Security
 import Synchronization
-public import ZeroMQ
 
-/// Follows the broker's verdict feed (a SUB socket on its publish endpoint, on a thread of its own that owns the
-/// socket) and hands each message to the ``LiveFeed`` and the ``DashboardMetrics``. With a journal, each verdict's
-/// request is looked up (its accepted entry only: the answer is in the message) for its department, tool name and receipt time, which gives the
-/// end-to-end duration.
+/// Follows the broker's verdict feed (its ``FeedTap``: the published messages, without a socket, on a thread of its
+/// own) and hands each message to the ``LiveFeed`` and the ``DashboardMetrics``. With a journal, each verdict's
+/// request is looked up (its accepted entry only: the answer is in the message) for its department, tool name and
+/// receipt time, which gives the end-to-end duration.
 public final class FeedFollower: Sendable {
-    /// The broker's publish endpoint.
-    public let endpoint: String
-    let curve: ClientKeys?
+    let tap: FeedTap
     let feed: LiveFeed
     let metrics: DashboardMetrics
     let journal: Journal?
     let packs: Set<String>
     let logger: Logger
-    let wakeup: ZMQWakeup
     private let done = Mutex<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
     private let running = Mutex<Bool>(false)
@@ -29,37 +24,28 @@ public final class FeedFollower: Sendable {
     static let pingSeconds = 15.0
 
     /// - Parameters:
-    ///   - endpoint: the publish endpoint, e.g. the one the broker reported when it bound.
-    ///   - curve: the subscriber's CURVE keys when the broker speaks CURVE.
+    ///   - tap: the broker's feed.
     ///   - feed: where verdicts go for `/api/events`.
     ///   - metrics: where verdict counts go.
     ///   - journal: the journal, read-only, to enrich verdicts; nil without one.
     ///   - packs: the active pack ids (metric labels).
-    ///   - logger: unreadable messages and socket failures (names only, never a body).
-    public init(
-        endpoint: String, curve: ClientKeys?, feed: LiveFeed, metrics: DashboardMetrics, journal: Journal?, packs: Set<String>,
-        logger: Logger
-    ) throws(ZMQError) {
-        self.endpoint = endpoint
-        self.curve = curve
+    ///   - logger: unreadable messages (reasons only, never a body).
+    public init(tap: FeedTap, feed: LiveFeed, metrics: DashboardMetrics, journal: Journal?, packs: Set<String>, logger: Logger) {
+        self.tap = tap
         self.feed = feed
         self.metrics = metrics
         self.journal = journal
         self.packs = packs
         self.logger = logger
-        self.wakeup = try ZMQWakeup()
     }
 
-    /// Starts the thread. Call once.
+    /// Opens the tap and starts the thread. Call once.
     public func start() {
         running.withLock { $0 = true }
+        tap.open()
         let thread = Thread { [self] in
             defer { finished.signal() }
-            do {
-                try run()
-            } catch {
-                logger.log(BrokerEvent("feed-failed", ["endpoint": endpoint, "error": "\(error)"]))
-            }
+            run()
         }
         thread.name = "aiscreen.http.feed"
         thread.start()
@@ -68,38 +54,24 @@ public final class FeedFollower: Sendable {
     /// Stops the thread and waits for it.
     public func stop() {
         done.withLock { $0 = true }
-        wakeup.wake()
+        tap.wake()
         if running.withLock({ $0 }) { finished.wait() }
     }
 
-    private func run() throws {
-        let context = try ZMQContext()
-        defer { context.terminate() }
-        try context.withSocket(.sub) { socket in
-            try socket.set(.linger, to: 0)
-            try socket.set(.receiveHighWaterMark, to: 10_000)
-            try socket.subscribe("verdict.")
-            try curve?.apply(to: socket)
-            try socket.connect(endpoint)
-            var poller = ZMQPoller()
-            let token = poller.add(socket)
-            _ = poller.add(wakeup)
-            var idle = Date()
-            while !done.withLock({ $0 }) {
-                let ready: ZMQPollResult
-                do {
-                    ready = try poller.poll(timeoutMilliseconds: 1_000)
-                } catch ZMQError.interrupted {
-                    continue
-                }
-                if ready.isReadable(token) {
-                    while let frames = try socket.receiveMultipart(flags: .dontWait) { handle(frames) }
-                    idle = Date()
-                } else if Date().timeIntervalSince(idle) >= Self.pingSeconds {
+    private func run() {
+        let clock = ContinuousClock()
+        var idle = clock.now
+        while !done.withLock({ $0 }) {
+            let messages = tap.take(timeout: .seconds(1))
+            if messages.isEmpty {
+                if clock.now - idle >= .seconds(Self.pingSeconds) {
                     feed.ping()
-                    idle = Date()
+                    idle = clock.now
                 }
+                continue
             }
+            for message in messages { handle([message.topic, message.body]) }
+            idle = clock.now
         }
     }
 

@@ -94,10 +94,12 @@ final class SecureCluster {
     let publish: String
     let journal: String?
     let config: String
+    /// The HTTP server's base URL, when the broker was started with `--http`.
+    let http: String?
 
     static let packs = ["ai-act", "gdpr", "workplace"]
 
-    init(journal: Bool = false, extraKeys: [[String]] = []) throws {
+    init(journal: Bool = false, extraKeys: [[String]] = [], brokerArguments: [String] = []) throws {
         keys = NSTemporaryDirectory() + "aiscreen-keys-\(UUID().uuidString)"
         var make: [[String]] = [["--role", "broker"], ["--role", "client", "--name", "procurement"], ["--role", "client", "--name", "other"],
             ["--role", "auditor", "--name", "dpo"], ["--role", "subscriber", "--name", "dashboard"]]
@@ -111,12 +113,13 @@ final class SecureCluster {
         try "broker:\n  heartbeat_ms: 200\n  heartbeat_liveness: 3\n".write(toFile: config, atomically: true, encoding: .utf8)
         var arguments = ["broker", "--config", config, "--keys", keys, "--client", "tcp://127.0.0.1:*", "--worker", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*"]
         if let path = self.journal { arguments += ["--journal", path] }
-        broker = try Child(arguments, captureStandardError: true)
+        broker = try Child(arguments + brokerArguments, captureStandardError: true)
         let listening = try JSONParser().parse(try broker.line { $0.contains("\"listening\"") })
         guard case .string(let c)? = listening["client"], case .string(let w)? = listening["worker"], case .string(let p)? = listening["publish"],
             listening["curve"] == .bool(true)
         else { throw HarnessError(description: "unexpected listening event: \(listening)") }
         (client, worker, publish) = (c, w, p)
+        if case .string(let base)? = listening["http"] { http = base } else { http = nil }
         for pack in Self.packs {
             workers.append(try Child(["worker", "--pack", "rules/\(pack)", "--connect", worker, "--key", secret(.init("workers/\(pack)/\(pack)-1")), "--broker-key", brokerKey, "--config", config]))
         }

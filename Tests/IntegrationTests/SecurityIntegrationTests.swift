@@ -80,6 +80,24 @@ struct SecurityIntegrationTests {
 
     // MARK: - CURVE and ZAP roles
 
+    /// The HTTP server reads the broker's feed in its process: with CURVE on and no subscriber key on the host,
+    /// `/api/events` still gets every verdict (before, it warned and stayed empty).
+    @Test func theDashboardOfACurveBrokerShowsVerdictsWithoutASubscriberKey() throws {
+        try requirePyzmq()
+        let cluster = try SecureCluster(journal: true, brokerArguments: ["--http", "127.0.0.1:0"])
+        let base = try #require(cluster.http)
+        #expect(!cluster.broker.errorOutput.joined(separator: "\n").contains("client_key"), "no warning about a missing subscriber key")
+        let reader = try HTTPPeer.events(base, count: 1)
+        _ = try reader.line { $0.contains("\"open\"") }
+        let reply = try cluster.ask(["--id", "curve-live", "--body", try Self.bodyFile(id: "curve-live")], as: "clients/procurement")
+        #expect(reply["event"] == .string("final"), "\(reply)")
+        let event = try #require(try HTTPPeer.received(reader, count: 1).first)
+        let data = try JSONParser().parse(try #require(event["data"]?.stringValue))
+        #expect(data["request_id"] == .string("curve-live"))
+        #expect(data["verdict"] != nil && data["verdict"] == reply["verdict"])
+        #expect(data["received_at"]?.stringValue != nil, "enriched from the journal")
+    }
+
     @Test func onlyTheRightKeysConnectAndAWorkerKeyServesOnlyItsPack() throws {
         try requirePyzmq()
         let cluster = try SecureCluster()

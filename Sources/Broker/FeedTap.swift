@@ -1,0 +1,75 @@
+import Foundation
+import Synchronization
+
+/// The verdict feed for a reader in the broker's own process (the HTTP server of `up` and `broker`): each published
+/// message, topic and stamped body, the same bytes the PUB socket sends, handed over without a socket, a copy or
+/// libzmq's I/O threads. Bounded like a subscriber's queue: past ``capacity`` unread messages new ones are dropped,
+/// which the reader sees as a gap in `seq` (as a slow subscriber would). Costs one atomic load per publication
+/// while nobody reads.
+public final class FeedTap: Sendable {
+    /// One published message.
+    public struct Message: Sendable {
+        public var topic: [UInt8]
+        public var body: [UInt8]
+    }
+
+    /// Unread messages kept at most.
+    public let capacity: Int
+    private let reading = Atomic<Bool>(false)
+    private let state = Mutex(State())
+    private let ready = DispatchSemaphore(value: 0)
+
+    private struct State {
+        var messages: [Message] = []
+        /// Whether the reader sleeps (or is about to) and needs a signal for the next message.
+        var waiting = false
+        var dropped = 0
+    }
+
+    public init(capacity: Int = 10_000) {
+        self.capacity = capacity
+    }
+
+    /// Starts keeping messages for a reader.
+    public func open() { reading.store(true, ordering: .releasing) }
+
+    /// Keeps one published message for the reader, if there is one (the broker's loop).
+    func offer(topic: [UInt8], body: [UInt8]) {
+        guard reading.load(ordering: .acquiring) else { return }
+        let wake = state.withLock { state -> Bool in
+            guard state.messages.count < capacity else {
+                state.dropped += 1
+                return false
+            }
+            state.messages.append(Message(topic: topic, body: body))
+            defer { state.waiting = false }
+            return state.waiting
+        }
+        if wake { ready.signal() }
+    }
+
+    /// Every unread message, waiting up to `timeout` for the first; empty when none came (or after ``wake()``).
+    public func take(timeout: Duration) -> [Message] {
+        let taken = state.withLock { state -> [Message] in
+            defer { state.messages.removeAll(keepingCapacity: true) }
+            if state.messages.isEmpty { state.waiting = true }
+            return state.messages
+        }
+        guard taken.isEmpty else { return taken }
+        let nanoseconds = UInt64(max(0, timeout.components.seconds)) * 1_000_000_000 + UInt64(max(0, timeout.components.attoseconds / 1_000_000_000))
+        _ = ready.wait(timeout: .now() + .nanoseconds(Int(nanoseconds)))
+        return state.withLock { state -> [Message] in
+            defer {
+                state.messages.removeAll(keepingCapacity: true)
+                state.waiting = false
+            }
+            return state.messages
+        }
+    }
+
+    /// Makes a waiting ``take(timeout:)`` return at once (to stop its reader).
+    public func wake() { ready.signal() }
+
+    /// Messages dropped because the reader fell `capacity` behind.
+    public var dropped: Int { state.withLock { $0.dropped } }
+}
