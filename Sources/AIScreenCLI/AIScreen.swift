@@ -20,7 +20,7 @@ struct AIScreen: AsyncParsableCommand {
 
 struct Pack: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check, test and evaluate rule packs.",
-        subcommands: [PackCheck.self, PackTest.self, PackEval.self, PackImpact.self, PackVersions.self]
+        abstract: "Check, test, evaluate, bundle and verify rule packs.",
+        subcommands: [PackCheck.self, PackTest.self, PackEval.self, PackImpact.self, PackVersions.self, PackBundleCommand.self, PackVerifyCommand.self]
     )
 }

@@ -81,7 +81,7 @@ struct BrokerOptions: ParsableArguments {
     /// - Parameter inProcessWorkers: a context the broker shares with worker threads of the same process; they
     ///   connect to ``inProcessWorkerEndpoint``.
     func makeBroker(_ deployment: DeploymentConfig, inProcessWorkers context: ZMQContext? = nil) throws -> (BrokerService, [CompiledPack]) {
-        let packs = try PackLoader(overrides: deployment.overrides).loadAll([deployment.rules], printWarnings: false)
+        let packs = try PackLoader(overrides: deployment.overrides).loadAll([deployment.rules], printWarnings: false, signatures: .of(deployment))
         let ids = packs.map(\.id)
         let required = deployment.requiredPacks ?? ids
         for id in required where !ids.contains(id) {

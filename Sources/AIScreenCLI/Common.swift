@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RulePacks
 import RulesEngine
+import Security
 
 /// Options shared by commands that load packs.
 struct PackOptions: ParsableArguments {
@@ -39,8 +40,9 @@ enum Console {
 }
 
 extension PackLoader {
-    /// Loads every pack under `paths`; prints diagnostics; throws when a path has no pack or a pack has errors.
-    func loadAll(_ paths: [String], printWarnings: Bool = true) throws -> [CompiledPack] {
+    /// Loads every pack under `paths`; prints diagnostics; throws when a path has no pack or a pack has errors, or,
+    /// with `signatures`, when a pack is not a bundle signed by one of its trusted signers.
+    func loadAll(_ paths: [String], printWarnings: Bool = true, signatures: SignaturePolicy? = nil) throws -> [CompiledPack] {
         let (directories, missing) = PackLoader.discover(paths)
         for path in missing {
             Console.error("error: no rule pack at '\(path)' (expected a folder with pack.yaml, or a folder of such folders)")
@@ -50,6 +52,11 @@ extension PackLoader {
         for directory in directories {
             let loaded = load(directory: directory)
             for d in loaded.diagnostics where d.severity == .error || printWarnings { Console.error(d.description) }
+            if let signatures, loaded.pack != nil, let refusal = PackTrust.refusal(of: loaded, among: signatures.trusted, trustedFrom: signatures.directory) {
+                Console.error(refusal.description)
+                Console.error("error: pack \(loaded.pack?.id ?? directory) was not activated (packs.require_signature is true)")
+                throw ExitCode.failure
+            }
             if let pack = loaded.pack { packs.append(pack) } else { failed = true }
         }
         if failed {
@@ -65,5 +72,19 @@ extension PackLoader {
             seen[pack.id] = directory
         }
         return packs
+    }
+}
+
+/// `packs.require_signature`: only bundles signed by a key in `directory` may be activated.
+struct SignaturePolicy {
+    var directory: String
+    var trusted: [TrustedSigner]
+
+    /// The deployment's policy, nil when it requires no signature; prints the key files it skips.
+    static func of(_ deployment: DeploymentConfig) -> SignaturePolicy? {
+        guard deployment.requireSignature else { return nil }
+        let (keys, problems) = SignerKeyFiles.load(deployment.trustedSigners)
+        for problem in problems { Console.error("warning: skipped \(problem)") }
+        return SignaturePolicy(directory: deployment.trustedSigners, trusted: keys.map { TrustedSigner(name: $0.name, publicKey: $0.key, path: $0.path) })
     }
 }

@@ -15,6 +15,7 @@ struct Keys: AsyncParsableCommand {
               admins/NAME.key                        a client that may also use admin services
               workers/PACK/NAME.key                  may serve pack PACK only
               subscribers/NAME.key                   may read the verdict feed
+              signers/NAME.key                       signs pack bundles (Ed25519, not a CURVE key; packs.trusted_signers)
             Each NAME.key_secret (mode 0600) belongs on the peer's host: copy it there with the broker's
             broker.key and delete it here. Deleting NAME.key revokes that key for new connections at once.
             """,
@@ -24,9 +25,10 @@ struct Keys: AsyncParsableCommand {
 struct KeysGenerate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Make a CURVE key pair: NAME.key (public, Z85, one line with the role, name and pack as comments) and NAME.key_secret (mode 0600).")
+        abstract: "Make a key pair: NAME.key (public, Z85, one line with the role, name and pack as comments) and NAME.key_secret (mode 0600).",
+        discussion: "CURVE keys for every role but signer; --role signer makes an Ed25519 key for signing pack bundles (signers/NAME.key).")
 
-    @Option(name: .long, help: "client, auditor, admin, worker, subscriber or broker.")
+    @Option(name: .long, help: "client, auditor, admin, worker, subscriber, broker or signer.")
     var role: String
 
     @Option(name: .long, help: "The key's name: 1-64 of a-z, 0-9, '.', '_', '-'. It becomes the principal in the journal (default for --role broker: broker).")
@@ -42,12 +44,26 @@ struct KeysGenerate: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        try requireCurve()
-        guard let role = Role(rawValue: role), role != .signer else {
-            throw ValidationError("--role must be one of client, auditor, admin, worker, subscriber, broker")
+        guard let role = Role(rawValue: role) else {
+            throw ValidationError("--role must be one of client, auditor, admin, worker, subscriber, broker, signer")
         }
         let name = self.name ?? (role == .broker ? "broker" : "")
         guard Principal.isValidName(name) else { throw ValidationError("--name must be 1-64 of a-z, 0-9, '.', '_', '-' (starting with a letter or digit)") }
+        if role == .signer {
+            guard pack == nil else { throw ValidationError("--pack is only for --role worker") }
+            let directory = (try dir ?? NetworkCommands.deployment(config: config).keysDirectory) + "/" + Role.signer.folder
+            let pair = PackSigner.generateKeyPair()
+            do {
+                let (publicPath, secretPath) = try SignerKeyFiles.write(name: name, publicKey: pair.publicKey, secretKey: pair.secretKey, in: directory)
+                print("signer:\(name): public key \(publicPath), secret key \(secretPath) (mode 0600)")
+                print("sign bundles with 'aiscreen pack bundle PACK --sign \(secretPath)'; give \(publicPath) to every deployment that should trust them (packs.trusted_signers)")
+            } catch {
+                Console.error("error: \(error)")
+                throw ExitCode.failure
+            }
+            return
+        }
+        try requireCurve()
         if role == .worker {
             guard let pack, Principal.isValidName(pack) else { throw ValidationError("--role worker needs --pack ID (the pack the key may serve)") }
         } else if pack != nil {
@@ -95,6 +111,9 @@ struct KeysList: AsyncParsableCommand {
             print("\(entry.principal.userID)  \(KeyRing.fingerprint(entry.publicKey))…  \(entry.path)")
         }
         if ring.entries.isEmpty { print("no peer keys") }
+        let signers = SignerKeyFiles.load(directory + "/" + Role.signer.folder)
+        for signer in signers.keys { print("signer:\(signer.name)  \(signer.key.prefix(8).map { String(format: "%02x", $0) }.joined())…  \(signer.path)") }
+        for problem in signers.problems { Console.error("warning: skipped \(problem)") }
         for problem in problems { Console.error("warning: skipped \(problem)") }
     }
 }

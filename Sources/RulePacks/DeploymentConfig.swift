@@ -74,6 +74,13 @@ public struct DeploymentConfig: Sendable {
     public var httpEndpoint: String?
     /// `security.keys`: the CURVE key directory.
     public var keysDirectory = "keys"
+    /// `packs.trusted_signers`: the folder of the public keys whose pack signatures this deployment trusts; nil:
+    /// `<keys>/signers`.
+    public var trustedSignersDirectory: String?
+    /// `packs.require_signature`: the broker activates only bundles signed by a trusted signer.
+    public var requireSignature = false
+    /// The folder of trusted signers' public keys in effect.
+    public var trustedSigners: String { trustedSignersDirectory ?? (keysDirectory.hasSuffix("/") ? keysDirectory : keysDirectory + "/") + "signers" }
     /// `security.client_key`: the secret key a client, subscriber or worker of this host connects with.
     public var clientKey: String?
     /// `security.broker_key`: the broker's public key file, for connecting peers.
@@ -199,6 +206,15 @@ public struct DeploymentConfig: Sendable {
             case "rules": rules = source.string(value, what: "rules")?.value ?? rules
             case "workers": workers = source.string(value, what: "workers")?.value ?? workers
             default:
+                for (k, v) in source.mapping(value, what: "packs") ?? [] where PackOverrides.reservedKeys.contains(k.value) {
+                    if k.value == "trusted_signers" {
+                        trustedSignersDirectory = source.string(v, what: "packs.trusted_signers")?.value
+                    } else if case .bool(let required) = source.json(v) {
+                        requireSignature = required
+                    } else {
+                        source.error(.typeMismatch, "'require_signature' must be true or false", at: k.location)
+                    }
+                }
                 let (parsed, problems) = PackOverrides.parse(yaml: text, file: file)
                 overrides = parsed
                 source.diagnostics += problems

@@ -9,6 +9,11 @@ public struct LoadedPack: Sendable {
     public var directory: String
     public var pack: CompiledPack?
     public var diagnostics: [RuleDiagnostic]
+    /// The manifest, when the pack came from a bundle file (`.aispack`); nil for a folder.
+    public var bundle: PackBundle.Manifest? = nil
+    /// Whether that bundle's signature verified with the key it names (who that key belongs to is the
+    /// deployment's question: ``PackTrust``).
+    public var signed = false
 
     public var errors: [RuleDiagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [RuleDiagnostic] { diagnostics.filter { $0.severity == .warning } }
@@ -30,8 +35,9 @@ public struct PackLoader: Sendable {
         self.overrides = overrides
     }
 
-    /// The pack directories at or under `paths`: a directory holding `pack.yaml`, a `pack.yaml` file, or a
-    /// directory whose subdirectories hold packs. Sorted, without duplicates.
+    /// The packs at or under `paths`: a directory holding `pack.yaml`, a `pack.yaml` file, a bundle file
+    /// (`.aispack`), or a directory whose subdirectories hold packs or that holds bundle files. Sorted, without
+    /// duplicates.
     public static func discover(_ paths: [String]) -> (packs: [String], missing: [String]) {
         var packs: [String] = []
         var missing: [String] = []
@@ -43,7 +49,9 @@ public struct PackLoader: Sendable {
                 continue
             }
             if !isDirectory.boolValue {
-                if path.hasSuffix("pack.yaml") {
+                if path.hasSuffix(PackBundle.fileExtension) {
+                    packs.append(path)
+                } else if path.hasSuffix("pack.yaml") {
                     let folder = (path as NSString).deletingLastPathComponent
                     packs.append(folder.isEmpty ? "." : folder)
                 } else {
@@ -56,7 +64,9 @@ public struct PackLoader: Sendable {
                 continue
             }
             let children = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted()
-            let found = children.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }.filter { fm.fileExists(atPath: $0 + "/pack.yaml") }
+            let found = children.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }.filter {
+                fm.fileExists(atPath: $0 + "/pack.yaml") || ($0.hasSuffix(PackBundle.fileExtension) && fm.fileExists(atPath: $0))
+            }
             if found.isEmpty { missing.append(path) } else { packs += found }
         }
         var seen = Set<String>()
@@ -65,6 +75,7 @@ public struct PackLoader: Sendable {
 
     /// Loads one pack directory.
     public func load(directory: String) -> LoadedPack {
+        if directory.hasSuffix(PackBundle.fileExtension) { return load(bundleFile: directory) }
         let file = directory.isEmpty ? "pack.yaml" : directory.hasSuffix("/") ? directory + "pack.yaml" : directory + "/pack.yaml"
         return load(yaml: FileManager.default.contents(atPath: file).map { Array($0) }, file: file, directory: directory)
     }
@@ -72,6 +83,29 @@ public struct PackLoader: Sendable {
     /// Loads a pack from the bytes of its `pack.yaml` (nil: the file could not be read), as if read from `file`
     /// in `directory`. The request schema is still looked up from `directory` on disk.
     public func load(yaml bytes: [UInt8]?, file: String, directory: String) -> LoadedPack {
+        load(yaml: bytes, file: file, directory: directory, files: .disk(directory))
+    }
+
+    /// Where the files a pack reads besides `pack.yaml` come from: the disk around its folder, or a bundle.
+    struct CompanionFiles {
+        /// The request schema for the path `pack.yaml` names (nil: the default): its file name and bytes.
+        var schema: (_ named: String?) -> (file: String, data: Data)?
+        /// The shared duties file, if there is one: its name and bytes.
+        var duties: () -> (file: String, data: Data)?
+
+        static func disk(_ directory: String) -> CompanionFiles {
+            CompanionFiles(
+                schema: { named in
+                    PackLoader.schemaFile(for: directory, named: named).flatMap { file in FileManager.default.contents(atPath: file).map { (file, $0) } }
+                },
+                duties: {
+                    let file = PackLoader.dutiesFile(for: directory)
+                    return FileManager.default.contents(atPath: file).map { (file, $0) }
+                })
+        }
+    }
+
+    func load(yaml bytes: [UInt8]?, file: String, directory: String, files: CompanionFiles) -> LoadedPack {
         let data = bytes.map { Data($0) }
         guard let data, let text = String(data: data, encoding: .utf8) else {
             return LoadedPack(
@@ -85,11 +119,8 @@ public struct PackLoader: Sendable {
             // The YAML itself is broken: compiling what little was read would only add noise.
             return LoadedPack(directory: directory, pack: nil, diagnostics: diagnostics)
         }
-        let schemaFile = Self.schemaFile(for: directory, named: schemaPath?.value)
         let schemaLocation = schemaPath?.location ?? SourceLocation(file: file, line: 1, column: 1)
-        guard let schemaFile, let schemaData = FileManager.default.contents(atPath: schemaFile),
-            let schemaText = String(data: schemaData, encoding: .utf8)
-        else {
+        guard let (schemaFile, schemaData) = files.schema(schemaPath?.value), let schemaText = String(data: schemaData, encoding: .utf8) else {
             let named = schemaPath?.value ?? Self.defaultSchemaPath
             diagnostics.append(RuleDiagnostic(.error, .schemaNotFound, "cannot find the request schema '\(named)' (looked relative to the pack and its parent folders)", at: schemaLocation))
             return LoadedPack(directory: directory, pack: nil, diagnostics: diagnostics)
@@ -103,8 +134,7 @@ public struct PackLoader: Sendable {
         }
 
         var dutiesData: Data?
-        let dutiesFile = Self.dutiesFile(for: directory)
-        if let data = FileManager.default.contents(atPath: dutiesFile) {
+        if let (dutiesFile, data) = files.duties() {
             guard let text = String(data: data, encoding: .utf8) else {
                 diagnostics.append(RuleDiagnostic(.error, .yamlSyntax, "\(dutiesFile) is not UTF-8 text", at: SourceLocation(file: dutiesFile, line: 1, column: 1)))
                 return LoadedPack(directory: directory, pack: nil, diagnostics: diagnostics)

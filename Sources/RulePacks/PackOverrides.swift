@@ -10,6 +10,9 @@ internal import Foundation
 ///       control_notice_min_weeks: 8
 /// ```
 public enum PackOverrides {
+    /// Keys of `packs:` that are settings of the deployment (``DeploymentConfig``), not pack ids.
+    public static let reservedKeys: Set<String> = ["trusted_signers", "require_signature"]
+
     /// Reads the `packs:` section of a config file. Other sections are left to their owners.
     /// - Returns: overrides by pack id then parameter name, and any problems found.
     public static func load(path: String) -> (overrides: [String: [String: Located<JSONValue>]], diagnostics: [RuleDiagnostic]) {
@@ -24,7 +27,7 @@ public enum PackOverrides {
         var result: [String: [String: Located<JSONValue>]] = [:]
         guard let root = source.root(), let members = source.mapping(root, what: "the config") else { return ([:], source.diagnostics) }
         for (key, value) in members where key.value == "packs" {
-            for (pack, settings) in source.mapping(value, what: "packs") ?? [] {
+            for (pack, settings) in source.mapping(value, what: "packs") ?? [] where !reservedKeys.contains(pack.value) {
                 for (section, parameters) in source.mapping(settings, what: "packs.\(pack.value)", allowed: ["parameters"]) ?? [] {
                     _ = section
                     var values: [String: Located<JSONValue>] = [:]

@@ -52,16 +52,13 @@ public struct PackTestRunner: Sendable {
             return PackTestReport(pack: directory, directory: directory, results: [], diagnostics: loaded.errors, uncoveredRules: [], ruleCount: 0)
         }
         var report = PackTestReport(pack: pack.id, directory: directory, results: [], diagnostics: [], uncoveredRules: [], ruleCount: pack.ruleIDs.count)
-        let testsDirectory = directory + "/tests"
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: testsDirectory)) ?? [])
-            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        let (testsLocation, files) = Self.caseFiles(of: directory)
         if files.isEmpty {
-            report.diagnostics.append(RuleDiagnostic(.error, .missingField, "the pack has no test cases (tests/*.yaml)", at: SourceLocation(file: testsDirectory, line: 1, column: 1)))
+            report.diagnostics.append(RuleDiagnostic(.error, .missingField, "the pack has no test cases (tests/*.yaml)", at: SourceLocation(file: testsLocation, line: 1, column: 1)))
         }
         var fired = Set<String>()
-        for name in files {
-            let path = testsDirectory + "/" + name
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        for (path, read) in files {
+            guard let text = read else {
                 report.diagnostics.append(RuleDiagnostic(.error, .missingField, "cannot read the file", at: SourceLocation(file: path, line: 1, column: 1)))
                 continue
             }
@@ -88,6 +85,22 @@ public struct PackTestRunner: Sendable {
         }
         report.uncoveredRules = pack.ruleIDs.filter { !fired.contains($0) }
         return report
+    }
+
+    /// The test case files of a pack folder (`tests/*.yaml`) or of a bundle (its `tests/` files, named
+    /// `FILE.aispack:tests/NAME`): where they are, and each file's path and text (nil: unreadable).
+    static func caseFiles(of directory: String) -> (location: String, files: [(path: String, text: String?)]) {
+        if directory.hasSuffix(PackBundle.fileExtension) {
+            let bundle = FileManager.default.contents(atPath: directory).flatMap { try? PackBundle(decoding: Array($0), file: directory) }
+            return (directory, (bundle?.tests ?? []).map { ("\(directory):\($0.path)", String(bytes: $0.bytes, encoding: .utf8)) })
+        }
+        let testsDirectory = directory + "/tests"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: testsDirectory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        return (testsDirectory, names.map { name in
+            let path = testsDirectory + "/" + name
+            return (path, try? String(contentsOfFile: path, encoding: .utf8))
+        })
     }
 
     func run(_ testCase: PackTestCase, pack: CompiledPack, decoder: RequestDecoder) -> PackTestResult {

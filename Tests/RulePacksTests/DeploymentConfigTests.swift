@@ -12,6 +12,21 @@ struct DeploymentConfigTests {
         return (config, problems)
     }
 
+    @Test func signatureSettingsAreReadAndAreNotPackOverrides() {
+        let (plain, _) = Self.load("security:\n  keys: /srv/keys\n")
+        #expect(!plain.requireSignature)
+        #expect(plain.trustedSigners == "/srv/keys/signers", "by default the signers folder of the key directory")
+        let yaml = "packs:\n  require_signature: true\n  trusted_signers: shared/signers\n  workplace:\n    parameters:\n      broad_rollout_staff: 300\n"
+        let (config, problems) = Self.load(yaml)
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(config.requireSignature)
+        #expect(config.trustedSigners == "shared/signers")
+        #expect(Set(config.overrides.keys) == ["workplace"], "the settings are not taken for packs")
+        let (bad, badProblems) = Self.load("packs:\n  require_signature: yes please\n")
+        #expect(!bad.requireSignature)
+        #expect(badProblems.contains { $0.severity == .error && $0.message.contains("'require_signature' must be true or false") }, "\(badProblems)")
+    }
+
     @Test func theJournalSizeCapIsReadAndHasNoDefault() {
         #expect(Self.load("journal:\n  path: j.sqlite\n").0.journalMaxBytes == nil)
         let (config, problems) = Self.load("journal:\n  path: j.sqlite\n  max_bytes: 1048576\n")

@@ -57,6 +57,18 @@ public struct RuleDiagnostic: Error, Hashable, Sendable, CustomStringConvertible
         public static let duplicateConditionKey = Code("duplicate-condition-key")
         /// The journal knows this version of the pack with other content (`pack check` with a journal).
         public static let versionNotBumped = Code("version-not-bumped")
+        /// A pack bundle (`.aispack`) that is not one: not JSON, an unknown format, a member missing or wrong.
+        public static let bundleInvalid = Code("bundle-invalid")
+        /// A bundle whose files are not those its manifest lists (a file changed, added or removed), or whose
+        /// content has another digest, id or version than the manifest says.
+        public static let bundleTampered = Code("bundle-tampered")
+        /// A bundle whose signature does not verify with the key it names: the manifest or a file changed after
+        /// signing.
+        public static let signatureInvalid = Code("signature-invalid")
+        /// A bundle or folder without a signature where one is required.
+        public static let unsigned = Code("unsigned")
+        /// A bundle signed by a key that is not among the trusted signers.
+        public static let signerUntrusted = Code("signer-untrusted")
     }
 
     public var severity: Severity
@@ -77,5 +89,8 @@ public struct RuleDiagnostic: Error, Hashable, Sendable, CustomStringConvertible
 /// The pack could not be compiled. `diagnostics` holds every problem (errors and warnings), in file order.
 public struct PackCompilationError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [RuleDiagnostic]
+
+    public init(diagnostics: [RuleDiagnostic]) { self.diagnostics = diagnostics }
+
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
