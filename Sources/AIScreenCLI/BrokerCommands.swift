@@ -81,7 +81,8 @@ struct BrokerOptions: ParsableArguments {
     /// - Parameter inProcessWorkers: a context the broker shares with worker threads of the same process; they
     ///   connect to ``inProcessWorkerEndpoint``.
     func makeBroker(_ deployment: DeploymentConfig, inProcessWorkers context: ZMQContext? = nil) throws -> (BrokerService, [CompiledPack]) {
-        let packs = try PackLoader(overrides: deployment.overrides).loadAll([deployment.rules], printWarnings: false, signatures: .of(deployment))
+        let located = try PackLoader(overrides: deployment.overrides).loadAllLocated([deployment.rules], printWarnings: false, signatures: .of(deployment))
+        let packs = located.map(\.pack)
         let ids = packs.map(\.id)
         let required = deployment.requiredPacks ?? ids
         for id in required where !ids.contains(id) {
@@ -123,6 +124,7 @@ struct BrokerOptions: ParsableArguments {
                 options.exclusiveWriter = true
                 let opened = try Journal(path: path, options: options)
                 try opened.checkAtStart()
+                Self.recordPackTexts(located.filter { required.contains($0.pack.id) }, deployment: deployment, in: opened)
                 journal = JournalAdapter(journal: opened)
             } catch where error.code == .corrupt || error.code == .busy || error.code == .incompatibleSchema {
                 Console.error("error: \(error.message)")
@@ -135,6 +137,29 @@ struct BrokerOptions: ParsableArguments {
         let service = try BrokerService(
             configuration: configuration, endpoints: endpoints, schema: schema, journal: journal, security: security, logger: Logger(label: "aiscreen.broker"), context: context)
         return (service, packs.filter { required.contains($0.id) })
+    }
+
+    /// Stores the text of each active pack revision the journal does not have yet (keyed by digest), so `aiscreen
+    /// pack show` can print the rules that judged a screening after the files changed. A failure is logged: the
+    /// next start tries again.
+    static func recordPackTexts(_ packs: [(pack: CompiledPack, path: String)], deployment: DeploymentConfig, in journal: Journal) {
+        let logger = Logger(label: "aiscreen.broker")
+        var texts: [PackText] = []
+        for (pack, path) in packs {
+            guard let text = RecordedPackText.of(pack, at: path, overrides: deployment.overrides) else {
+                logger.warning("pack-text-not-recorded", metadata: ["pack": "\(pack.id)", "version": "\(pack.version)", "reason": "its files changed while the broker loaded them"])
+                continue
+            }
+            texts.append(PackText(digest: pack.digest, packID: pack.id, version: pack.version, content: text.content, overrides: text.overrides, storedAt: .now()))
+        }
+        do {
+            for digest in try journal.store(texts) {
+                let pack = texts.first { $0.digest == digest }
+                logger.info("pack-text-recorded", metadata: ["pack": "\(pack?.packID ?? "")", "version": "\(pack?.version ?? "")", "digest": "\(digest)"])
+            }
+        } catch {
+            logger.warning("pack-text-not-recorded", metadata: ["reason": "\(error)"])
+        }
     }
 
     /// After a clean stop: the chain's head goes to `<journal>.head`, which the next start checks.

@@ -43,6 +43,11 @@ extension PackLoader {
     /// Loads every pack under `paths`; prints diagnostics; throws when a path has no pack or a pack has errors, or,
     /// with `signatures`, when a pack is not a bundle signed by one of its trusted signers.
     func loadAll(_ paths: [String], printWarnings: Bool = true, signatures: SignaturePolicy? = nil) throws -> [CompiledPack] {
+        try loadAllLocated(paths, printWarnings: printWarnings, signatures: signatures).map(\.pack)
+    }
+
+    /// ``loadAll(_:printWarnings:signatures:)`` with the folder or bundle file each pack came from.
+    func loadAllLocated(_ paths: [String], printWarnings: Bool = true, signatures: SignaturePolicy? = nil) throws -> [(pack: CompiledPack, path: String)] {
         let (directories, missing) = PackLoader.discover(paths)
         for path in missing {
             Console.error("error: no rule pack at '\(path)' (expected a folder with pack.yaml, or a folder of such folders)")
@@ -71,7 +76,7 @@ extension PackLoader {
             }
             seen[pack.id] = directory
         }
-        return packs
+        return Array(zip(packs, directories)).map { (pack: $0.0, path: $0.1) }
     }
 }
 

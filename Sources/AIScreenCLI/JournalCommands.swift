@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Journal
+import RulePacks
+import RulesEngine
 
 struct JournalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +22,8 @@ struct JournalVerify: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Recompute the hash chain; print OK with the entry count and head, or the first broken entry.",
         discussion: """
-            Exit status 0 when intact, 1 when an entry is broken (changed, deleted, reordered, cut from the end).
+            Exit status 0 when intact, 1 when an entry is broken (changed, deleted, reordered, cut from the end) or a
+            stored pack text no longer gives the digest it is stored under.
             Keep the printed head (sequence number and hash) somewhere else: a later verify that ends at or past it
             with the same hash at that entry proves nothing before it was rewritten.
             """)
@@ -41,7 +44,15 @@ struct JournalVerify: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let head = report.headHash.map { ", head \(report.headSequence ?? 0) sha256:\($0)" } ?? ""
-        print("OK: \(report.entryCount) entries\(range)\(head)\(pruned)")
+        // Pack texts are content-addressed: each must give the digest it is stored under (and verdicts record).
+        let texts = try journalOperation { () throws(JournalError) in try journal.packTexts() }
+        let changed = texts.filter { RecordedPackText(content: $0.content, overrides: $0.overrides).digest != $0.digest }
+        if !changed.isEmpty {
+            for text in changed { print("BROKEN: the stored text of pack \(TerminalText.escaped(text.packID))@\(TerminalText.escaped(text.version)) no longer gives its digest \(TerminalText.escaped(text.digest))") }
+            print("  the hash chain is intact: \(report.entryCount) entries\(range)\(head)\(pruned)")
+            throw ExitCode.failure
+        }
+        print("OK: \(report.entryCount) entries\(range)\(head)\(pruned); \(texts.count) pack text(s), each giving its digest")
     }
 }
 

@@ -6,7 +6,7 @@ import RulesEngine
 struct PackVersions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "versions",
-        abstract: "List every pack revision the journal holds verdicts of: version, digest, screenings judged, first and last use.",
+        abstract: "List every pack revision the journal knows: version, digest, screenings judged, first and last use, when its text was stored.",
         discussion: "Two digests under one version mean the pack's content changed without a new version (pack check warns of it).")
 
     @Argument(help: "A pack id (default: every pack).")
@@ -19,20 +19,37 @@ struct PackVersions: AsyncParsableCommand {
 
     func run() async throws {
         let journal = try location.open(readOnly: true)
-        let revisions = try journalOperation { () throws(JournalError) in try journal.packRevisions(packID: pack) }
+        let revisions = try journalOperation { () throws(JournalError) in try Self.revisions(journal, packID: pack) }
         if json {
-            for revision in revisions { print(JSONWriter.string(revision.json)) }
+            for (revision, stored) in revisions {
+                guard case .object(var members) = revision.json else { continue }
+                members.append(("text_stored_at", stored.map { .string($0.description) } ?? .null))
+                print(JSONWriter.string(.object(members)))
+            }
             return
         }
         guard !revisions.isEmpty else {
-            print(pack.map { "(the journal has no verdict judged by pack \(TerminalText.escaped($0)))" } ?? "(the journal has no verdicts)")
+            print(pack.map { "(the journal knows no revision of pack \(TerminalText.escaped($0)))" } ?? "(the journal knows no pack revisions)")
             return
         }
-        var rows = [["PACK", "VERSION", "DIGEST", "SCREENINGS", "FIRST USED", "LAST USED"]]
-        for r in revisions {
-            rows.append([r.id, r.version, r.digest, String(r.screenings), r.firstUsed?.description ?? "-", r.lastUsed?.description ?? "-"])
+        var rows = [["PACK", "VERSION", "DIGEST", "SCREENINGS", "FIRST USED", "LAST USED", "TEXT STORED"]]
+        for (r, stored) in revisions {
+            rows.append([r.id, r.version, r.digest, String(r.screenings), r.firstUsed?.description ?? "-", r.lastUsed?.description ?? "-", stored?.description ?? "-"])
         }
         print(History.table(rows.map { $0.map { TerminalText.escaped($0) } }), terminator: "")
+        if revisions.contains(where: { $0.stored != nil }) { print("'aiscreen pack show ID@VERSION' prints a stored revision's text") }
+    }
+
+    /// Every revision that judged a screening or whose text the journal holds (a broker activated it), with when
+    /// its text was stored.
+    static func revisions(_ journal: Journal, packID: String?) throws(JournalError) -> [(use: PackRevisionUse, stored: JournalTimestamp?)] {
+        let used = try journal.packRevisions(packID: packID)
+        let texts = try journal.packTexts(packID: packID)
+        var all = used.map { use in (use: use, stored: texts.first { $0.digest == use.digest }?.storedAt) }
+        for text in texts where !used.contains(where: { $0.digest == text.digest }) {
+            all.append((PackRevisionUse(id: text.packID, version: text.version, digest: text.digest, screenings: 0, firstUsed: nil, lastUsed: nil), text.storedAt))
+        }
+        return all.sorted { ($0.use.id, $0.use.firstUsed?.description ?? $0.stored?.description ?? "") < ($1.use.id, $1.use.firstUsed?.description ?? $1.stored?.description ?? "") }
     }
 }
 
@@ -50,7 +67,7 @@ enum VersionCheck {
     /// Warnings for packs whose content changed while their version stayed (the journal judged that version with
     /// another digest). Empty when there is no journal.
     static func warnings(_ pack: CompiledPack, directory: String, journal: Journal?) -> [RuleDiagnostic] {
-        guard let journal, let known = try? journal.packRevisions(packID: pack.id) else { return [] }
+        guard let journal, let known = try? PackVersions.revisions(journal, packID: pack.id).map(\.use) else { return [] }
         let others = known.filter { $0.version == pack.version && $0.digest != pack.digest }
         guard let other = others.last else { return [] }
         let file = directory.hasSuffix("/") ? directory + "pack.yaml" : directory + "/pack.yaml"
@@ -65,7 +82,11 @@ enum VersionCheck {
         }
         return [RuleDiagnostic(
             .warning, .versionNotBumped,
-            "content changed but version is still \(pack.version): the journal has \(other.screenings) screening(s) judged by \(pack.version) \(other.digest.prefix(19))…, this is \(pack.digest.prefix(19))…; give the pack a new version",
+            "content changed but version is still \(pack.version): "
+                + (other.screenings > 0
+                    ? "the journal has \(other.screenings) screening(s) judged by \(pack.version) \(other.digest.prefix(19))…"
+                    : "a broker activated \(pack.version) as \(other.digest.prefix(19))… (the journal holds its text)")
+                + ", this is \(pack.digest.prefix(19))…; give the pack a new version",
             at: SourceLocation(file: file, line: line, column: column))]
     }
 }

@@ -9,6 +9,15 @@ public struct PackRevisionUse: Hashable, Sendable {
     public var screenings: Int
     public var firstUsed: JournalTimestamp?
     public var lastUsed: JournalTimestamp?
+
+    public init(id: String, version: String, digest: String, screenings: Int, firstUsed: JournalTimestamp?, lastUsed: JournalTimestamp?) {
+        self.id = id
+        self.version = version
+        self.digest = digest
+        self.screenings = screenings
+        self.firstUsed = firstUsed
+        self.lastUsed = lastUsed
+    }
 }
 
 extension Journal {

@@ -19,11 +19,13 @@ internal import GRDB
 /// -- version 2 adds entry_pack.judged_by: the principal of the worker key that judged the pack (inside the chain)
 /// -- version 3 adds entry.provisional: 1 on a `completed` entry that is not the verdict of record (inside the chain
 /// --   when set); one verdict of record per request, any number of provisional answers
+/// -- version 4 adds pack_text: the content of every pack revision that was activated, keyed by its digest (the
+/// --   digest is SHA-256 over that content and is in the chain with every verdict the revision judged)
 /// CREATE VIEW screening AS …                 -- one row per request with its verdict, for people using sqlite3
 /// ```
 enum JournalSchema {
     /// The schema version this build writes and reads.
-    static let version = 3
+    static let version = 4
     /// `PRAGMA application_id` of a journal file: "aisc".
     static let applicationID: Int32 = 0x6169_7363
 
@@ -108,6 +110,24 @@ enum JournalSchema {
                             WHERE q.kind = 'completed' AND q.provisional IS NOT NULL AND q.request_id = a.request_id)
                         WHERE a.kind = 'accepted';
                     PRAGMA user_version = 3;
+                    """)
+        }
+        // Version 4: the text of each pack revision, stored once when the broker activates it, so the rules that
+        // judged a screening can be read back after the files changed. Content-addressed: `digest` is the pack's
+        // digest, computed over `content` (and `overrides`), and the chain holds it with every verdict.
+        migrator.registerMigration("v4") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE pack_text (
+                        digest TEXT PRIMARY KEY,
+                        pack_id TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        content BLOB NOT NULL,
+                        overrides TEXT,
+                        stored_at TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX pack_text_revision ON pack_text (pack_id, version);
+                    PRAGMA user_version = 4;
                     """)
         }
         return migrator

@@ -160,6 +160,15 @@ public struct PackLoader: Sendable {
     /// `sha256:<hex>` over what decides the pack's behaviour: `pack.yaml`, the schema it reads, the shared
     /// `duties.yaml` when there is one, and any parameter overrides.
     static func digest(packText: Data, schemaText: Data, overrides: [String: Located<JSONValue>], dutiesText: Data? = nil) -> String {
+        digest(packText: packText, schemaText: schemaText, canonicalOverrides: canonicalOverrides(overrides), dutiesText: dutiesText)
+    }
+
+    /// The overrides of one pack as the digest reads them (canonical JSON, keys sorted); nil when there are none.
+    static func canonicalOverrides(_ overrides: [String: Located<JSONValue>]) -> String? {
+        overrides.isEmpty ? nil : JSONWriter.string(.object(overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value.value) }))
+    }
+
+    static func digest(packText: Data, schemaText: Data, canonicalOverrides: String?, dutiesText: Data?) -> String {
         var hasher = SHA256()
         hasher.update(data: packText)
         hasher.update(data: Data([0]))
@@ -168,8 +177,7 @@ public struct PackLoader: Sendable {
             hasher.update(data: Data([0, 1]))
             hasher.update(data: dutiesText)
         }
-        if !overrides.isEmpty {
-            let canonical = JSONWriter.string(.object(overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value.value) }))
+        if let canonical = canonicalOverrides {
             hasher.update(data: Data([0]))
             hasher.update(data: Data(canonical.utf8))
         }
