@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "Journal", "Broker", "RulesEngine", "Reports",
+                "Dashboard", "Journal", "Broker", "RulesEngine", "RulePacks", "Reports", "Wire",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         // Real processes on loopback: builds on the `aiscreen` executable.

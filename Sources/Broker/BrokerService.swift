@@ -228,9 +228,9 @@ public final class BrokerService: Sendable {
                     switch action {
                     case .sendToClient(let peer, let frames): try clients.send([peer.bytes] + frames, flags: .dontWait)
                     case .sendToWorker(let peer, let frames): try workers.send([peer.bytes] + frames, flags: .dontWait)
-                    case .publish(let topic, _, let result):
+                    case .publish(let topic, _, let result, let summary):
                         let body = publishing.body(result)
-                        feedTap.offer(topic: topic, body: body)
+                        feedTap.offer(FeedTap.Message(topic: topic, body: body, summary: summary, stamp: publishing.stamp))
                         try publisher.send([topic, body], flags: .dontWait)
                     case .record:
                         break  // the gate hands records to the committer

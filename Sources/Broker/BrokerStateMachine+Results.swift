@@ -90,7 +90,9 @@ extension BrokerStateMachine {
         actions += open.waiters.map { Action.sendToClient($0.client, reply) }
         if open.service == .screen {
             let verdict = VerdictTopic.Verdict(rawValue: result.verdict.description) ?? .needsReview
-            actions.append(.publish(topic: VerdictTopic(verdict: verdict, department: open.department).bytes, requestID: requestID, result: rendered))
+            actions.append(.publish(
+                topic: VerdictTopic(verdict: verdict, department: open.department).bytes, requestID: requestID, result: rendered,
+                summary: PublishedVerdict(result)))
             counters.published += 1
         }
         return actions

@@ -22,9 +22,9 @@ public struct BrokerStateMachine: Sendable {
     public enum Action: Sendable, Equatable {
         case sendToClient(PeerID, [[UInt8]])
         case sendToWorker(PeerID, [[UInt8]])
-        /// Publish a combined verdict (its JSON object, rendered): the service adds `seq`, `published_at` and
-        /// `run_id`.
-        case publish(topic: [UInt8], requestID: RequestID, result: [UInt8])
+        /// Publish a combined verdict (its JSON object, rendered, and its ``PublishedVerdict`` for an in-process
+        /// reader): the service adds `seq`, `published_at` and `run_id`.
+        case publish(topic: [UInt8], requestID: RequestID, result: [UInt8], summary: PublishedVerdict)
         /// Write to the journal before any send that follows in the same batch of actions.
         case record(Record)
     }

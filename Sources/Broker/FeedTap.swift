@@ -7,10 +7,12 @@ import Synchronization
 /// which the reader sees as a gap in `seq` (as a slow subscriber would). Costs one atomic load per publication
 /// while nobody reads.
 public final class FeedTap: Sendable {
-    /// One published message.
+    /// One published message: its frames, and the same in brief (no parsing needed).
     public struct Message: Sendable {
         public var topic: [UInt8]
         public var body: [UInt8]
+        public var summary: PublishedVerdict
+        public var stamp: PublicationStamp
     }
 
     /// Unread messages kept at most.
@@ -34,14 +36,15 @@ public final class FeedTap: Sendable {
     public func open() { reading.store(true, ordering: .releasing) }
 
     /// Keeps one published message for the reader, if there is one (the broker's loop).
-    func offer(topic: [UInt8], body: [UInt8]) {
+    func offer(_ message: @autoclosure () -> Message) {
         guard reading.load(ordering: .acquiring) else { return }
+        let message = message()
         let wake = state.withLock { state -> Bool in
             guard state.messages.count < capacity else {
                 state.dropped += 1
                 return false
             }
-            state.messages.append(Message(topic: topic, body: body))
+            state.messages.append(message)
             defer { state.waiting = false }
             return state.waiting
         }
@@ -72,4 +75,12 @@ public final class FeedTap: Sendable {
 
     /// Messages dropped because the reader fell `capacity` behind.
     public var dropped: Int { state.withLock { $0.dropped } }
+}
+
+/// `seq`, `published_at` and `run_id` of one publication (docs/PROTOCOL.md §6).
+public struct PublicationStamp: Sendable, Hashable {
+    public var seq: UInt64
+    /// RFC 3339 UTC with milliseconds.
+    public var publishedAt: String
+    public var runID: String
 }

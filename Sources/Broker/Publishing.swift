@@ -5,11 +5,14 @@ import RulesEngine
 struct Publishing {
     var seq: UInt64 = 0
     let runID: String = (0..<32).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
+    /// The members ``body(_:)`` added last.
+    private(set) var stamp = PublicationStamp(seq: 0, publishedAt: "", runID: "")
 
     /// The rendered result object with the three members appended: the same bytes as rendering the object with
     /// them as its last members, without rendering the verdict again.
     mutating func body(_ result: [UInt8]) -> [UInt8] {
         seq += 1
+        stamp = PublicationStamp(seq: seq, publishedAt: Self.timestamp(), runID: runID)
         guard result.first == UInt8(ascii: "{"), result.last == UInt8(ascii: "}") else { return [] }
         var writer = JSONWriter(capacity: result.count + 128)
         writer.writeRaw(result.dropLast())
@@ -17,7 +20,7 @@ struct Publishing {
         writer.writeString("seq")
         writer.writeRaw([UInt8(ascii: ":")])
         writer.write(.int(Int64(seq)))
-        for (key, value) in [("published_at", Self.timestamp()), ("run_id", runID)] {
+        for (key, value) in [("published_at", stamp.publishedAt), ("run_id", runID)] {
             writer.writeRaw([UInt8(ascii: ",")])
             writer.writeString(key)
             writer.writeRaw([UInt8(ascii: ":")])

@@ -70,35 +70,43 @@ public final class FeedFollower: Sendable {
                 }
                 continue
             }
-            for message in messages { handle([message.topic, message.body]) }
+            handle(batch: messages)
             idle = clock.now
+            // What arrives meanwhile waits in the tap and goes out as one batch: at most 1 / coalescing wake-ups
+            // and writes to each event stream per second, however many verdicts a second brings.
+            Thread.sleep(forTimeInterval: Self.coalescing)
         }
     }
 
-    /// One message: counted, enriched from the journal, held for `/api/events`.
-    func handle(_ frames: [[UInt8]]) {
-        guard frames.count == 2 else {
-            metrics.record(increments: [MetricSample("aiscreen_feed_unreadable_total", [], 1)])
-            logger.log(BrokerEvent("feed-unreadable", ["reason": "\(frames.count) frames, expected topic and body"]))
-            return
-        }
+    /// Seconds the follower lets messages gather after a batch (the live view's added delay at most).
+    static let coalescing = 0.05
+
+    /// One message: counted and enriched from the journal; returns the event for `/api/events` (nil when unreadable).
+    func handle(_ tapped: FeedTap.Message) -> (id: EventID, requestID: String, data: String)? {
         let message: FeedMessage
         do {
-            message = try FeedMessage(topic: frames[0], body: frames[1])
+            message = try FeedMessage(tapped)
         } catch {
             metrics.record(increments: [MetricSample("aiscreen_feed_unreadable_total", [], 1)])
             logger.log(BrokerEvent("feed-unreadable", ["reason": error.reason]))
-            return
+            return nil
         }
         let acceptance = try? journal?.acceptance(requestID: message.requestID)
         if let acceptance {
             let milliseconds = message.publishedAt.millisecondsSince1970 - acceptance.request.receivedAt.millisecondsSince1970
             if milliseconds >= 0 { metrics.recordScreening(duration: .milliseconds(milliseconds)) }
         }
+        metrics.record(increments: MetricSamples.feed(message, packs: packs))
         let id = EventID(runID: message.runID, seq: message.seq, publishedAt: message.publishedAt)
-        let missed = feed.publish(id: id, requestID: message.requestID, data: JSONWriter.string(ScreeningJSON.live(message, acceptance: acceptance)))
-        metrics.record(increments: MetricSamples.feed(message, packs: packs) + [
-            MetricSample("aiscreen_feed_received_total", [], 1), MetricSample("aiscreen_feed_missed_total", [], missed),
+        return (id, message.requestID, JSONWriter.string(ScreeningJSON.live(message, acceptance: acceptance)))
+    }
+
+    /// Messages taken together: handled in order, sent to the event streams as one batch, counted.
+    func handle(batch messages: [FeedTap.Message]) {
+        let events = messages.compactMap(handle)
+        let missed = feed.publish(events).reduce(0, +)
+        metrics.record(increments: [
+            MetricSample("aiscreen_feed_received_total", [], events.count), MetricSample("aiscreen_feed_missed_total", [], missed),
         ])
     }
 }

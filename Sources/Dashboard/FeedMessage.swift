@@ -1,3 +1,4 @@
+public import Broker
 public import Journal
 import RulesEngine
 
@@ -62,6 +63,26 @@ public struct FeedMessage: Hashable, Sendable {
         self.topicDepartment = String(parts[2])
         (packs, tier) = Self.packs(json["packs"])
         if case .array(let errors)? = json["errors"] { failedClosed = !errors.isEmpty } else { failedClosed = false }
+    }
+
+    /// A message as the broker's feed tap hands it over: the same facts, without parsing the body.
+    /// - Throws: ``FeedMessageError`` for a topic that is not `verdict.<verdict>.<department>` or a stamp that is not
+    ///   RFC 3339.
+    public init(_ message: FeedTap.Message) throws(FeedMessageError) {
+        let parts = String(decoding: message.topic, as: UTF8.self).split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "verdict" else { throw FeedMessageError("the topic is not verdict.<verdict>.<department>") }
+        guard let publishedAt = JournalTimestamp(rfc3339: message.stamp.publishedAt) else {
+            throw FeedMessageError("the stamp has no published_at in RFC 3339 UTC with milliseconds")
+        }
+        seq = message.stamp.seq
+        runID = message.stamp.runID
+        self.publishedAt = publishedAt
+        requestID = message.summary.requestID
+        verdict = message.summary.verdict
+        topicDepartment = String(parts[2])
+        packs = message.summary.packs.map { PackOutcome(id: $0.id, version: $0.version, verdict: $0.verdict) }
+        tier = message.summary.packs.first { $0.id == "ai-act" }?.outputs?["tier"].flatMap { if case .string(let t) = $0 { t } else { nil } }
+        failedClosed = message.summary.failedClosed
     }
 
     /// The members read; the findings, evidence and texts that make up most of a 40 KB body are only scanned.

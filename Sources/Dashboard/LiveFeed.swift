@@ -9,6 +9,8 @@ public enum LiveEvent: Hashable, Sendable {
     case filled(data: String)
     /// Nothing happened for a while: a comment line keeps proxies from closing the connection.
     case ping
+    /// Events that arrived together, written to a client in one piece.
+    indirect case batch([LiveEvent])
 
     /// The event in the `text/event-stream` format.
     public var text: String {
@@ -16,6 +18,7 @@ public enum LiveEvent: Hashable, Sendable {
         case .verdict(let id, _, let data): "event: verdict\nid: \(id)\ndata: \(data)\n\n"
         case .filled(let data): "event: verdict\ndata: \(data)\n\n"
         case .ping: ": ping\n\n"
+        case .batch(let events): events.map(\.text).joined()
         }
     }
 }
@@ -23,7 +26,7 @@ public enum LiveEvent: Hashable, Sendable {
 /// The verdicts the feed follower has seen, for `/api/events`: the newest ``capacity`` messages of the current
 /// broker run and the streams of connected clients. Thread-safe; the follower publishes, HTTP handlers subscribe.
 ///
-/// A client whose stream falls more than ``clientBuffer`` events behind is disconnected rather than silently
+/// A client whose stream falls more than ``clientBuffer`` events (or batches) behind is disconnected rather than silently
 /// skipped: its browser reconnects with `Last-Event-ID` and resumes without a gap.
 public final class LiveFeed: Sendable {
     /// Messages held for replay.
@@ -69,29 +72,18 @@ public final class LiveFeed: Sendable {
     /// - Returns: How many messages were missed just before it (0 for the next `seq`).
     @discardableResult
     public func publish(id: EventID, requestID: String, data: String) -> Int {
-        let event = LiveEvent.verdict(id: id, requestID: requestID, data: data)
-        let (missed, lagging) = state.withLock { state -> (Int, [AsyncStream<LiveEvent>.Continuation]) in
-            var missed = 0
-            if state.run != id.runID {
-                // A broker restart: the new run's messages before this one are missed. (This server's very first
-                // message has no predecessor it could have missed.)
-                if state.run != nil { missed = Int(clamping: id.seq - 1) }
-                state.run = id.runID
-                state.held = []
-                state.start = 0
-            } else if id.seq > state.lastSeq + 1 {
-                missed = Int(clamping: id.seq - state.lastSeq - 1)
-            }
-            state.lastSeq = id.seq
-            state.received += 1
-            state.missed += missed
-            let held = Held(id: id, requestID: requestID, data: data)
-            if state.held.count < capacity {
-                state.held.append(held)
-            } else {
-                state.held[state.start] = held
-                state.start = (state.start + 1) % capacity
-            }
+        publish([(id, requestID, data)]).first ?? 0
+    }
+
+    /// Adds messages, in order, and sends them to every client together (one write per client, not one per message).
+    /// - Returns: How many messages were missed just before each.
+    @discardableResult
+    public func publish(_ messages: [(id: EventID, requestID: String, data: String)]) -> [Int] {
+        guard !messages.isEmpty else { return [] }
+        let events = messages.map { LiveEvent.verdict(id: $0.id, requestID: $0.requestID, data: $0.data) }
+        let event = events.count == 1 ? events[0] : .batch(events)
+        let (missed, lagging) = state.withLock { state -> ([Int], [AsyncStream<LiveEvent>.Continuation]) in
+            let missed = messages.map { Self.hold($0.id, requestID: $0.requestID, data: $0.data, in: &state, capacity: capacity) }
             var lagging: [AsyncStream<LiveEvent>.Continuation] = []
             for (key, client) in state.clients {
                 if case .dropped = client.yield(event) {
@@ -102,6 +94,32 @@ public final class LiveFeed: Sendable {
             return (missed, lagging)
         }
         for client in lagging { client.finish() }  // outside the lock: finishing runs onTermination
+        return missed
+    }
+
+    /// Holds one message for replay; returns how many were missed just before it.
+    private static func hold(_ id: EventID, requestID: String, data: String, in state: inout State, capacity: Int) -> Int {
+        var missed = 0
+        if state.run != id.runID {
+            // A broker restart: the new run's messages before this one are missed. (This server's very first
+            // message has no predecessor it could have missed.)
+            if state.run != nil { missed = Int(clamping: id.seq - 1) }
+            state.run = id.runID
+            state.held = []
+            state.start = 0
+        } else if id.seq > state.lastSeq + 1 {
+            missed = Int(clamping: id.seq - state.lastSeq - 1)
+        }
+        state.lastSeq = id.seq
+        state.received += 1
+        state.missed += missed
+        let held = Held(id: id, requestID: requestID, data: data)
+        if state.held.count < capacity {
+            state.held.append(held)
+        } else {
+            state.held[state.start] = held
+            state.start = (state.start + 1) % capacity
+        }
         return missed
     }
 

@@ -69,6 +69,26 @@ struct LiveFeedTests {
         #expect(Self.seqs(live) == [6])
     }
 
+    @Test func messagesPublishedTogetherReachAClientAsOneWriteAndAreHeldOneByOne() async {
+        let feed = LiveFeed(capacity: 8)
+        let (_, _, stream) = feed.subscribe(lastEventID: nil)
+        let missed = feed.publish([(Self.id(1), "r1", "{\"a\":1}"), (Self.id(2), "r2", "{}"), (Self.id(4), "r4", "{}")])
+        #expect(missed == [0, 0, 1])
+        #expect(feed.counts.received == 3 && feed.counts.missed == 1)
+        feed.close()
+        var live: [LiveEvent] = []
+        for await event in stream { live.append(event) }
+        #expect(live.count == 1, "one batch")
+        guard case .batch(let events)? = live.first else {
+            Issue.record("not a batch: \(live)")
+            return
+        }
+        #expect(Self.seqs(events) == [1, 2, 4])
+        #expect(live.first?.text == events.map(\.text).joined())
+        let (_, replay, _) = feed.subscribe(lastEventID: Self.id(1).description)
+        #expect(Self.seqs(replay) == [2, 4], "held one by one for a resume")
+    }
+
     @Test func theRingKeepsTheNewestAndCountsGapsAndNewRuns() {
         let feed = LiveFeed(capacity: 3)
         for seq: UInt64 in [1, 2, 3, 4, 7] { feed.publish(id: Self.id(seq), requestID: "r", data: "{}") }

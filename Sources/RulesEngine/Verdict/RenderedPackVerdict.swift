@@ -198,3 +198,19 @@ extension StaticString {
         withUTF8Buffer { JSONReader.sameBytes($0, raw) }
     }
 }
+
+extension RenderedPackVerdict {
+    /// The pack's `outputs` object, read from the start of ``members`` (after `version`, `digest` and `verdict`)
+    /// without reading the findings; nil when it is not there.
+    public var outputs: JSONValue? {
+        members.withUnsafeBufferPointer { buffer -> JSONValue? in
+            var reader = JSONReader(bytes: buffer, limits: JSONLimits())
+            for _ in 0..<4 {
+                guard let key = try? reader.readString(), (try? reader.expect(UInt8(ascii: ":"), "':'")) != nil else { return nil }
+                if key == "outputs" { return try? reader.readValue(depth: 1) }
+                guard (try? reader.scanValue(depth: 1)) != nil, (try? reader.expect(UInt8(ascii: ","), "','")) != nil else { return nil }
+            }
+            return nil
+        }
+    }
+}
