@@ -81,8 +81,9 @@ public final class FeedFollower: Sendable {
     /// Seconds the follower lets messages gather after a batch (the live view's added delay at most).
     static let coalescing = 0.05
 
-    /// One message: counted and enriched from the journal; returns the event for `/api/events` (nil when unreadable).
-    func handle(_ tapped: FeedTap.Message) -> (id: EventID, requestID: String, data: String)? {
+    /// One message, enriched from the journal: the event for `/api/events` and the metric increments it makes (nil
+    /// when unreadable).
+    func handle(_ tapped: FeedTap.Message) -> (id: EventID, requestID: String, data: String, samples: [MetricSample])? {
         let message: FeedMessage
         do {
             message = try FeedMessage(tapped)
@@ -96,17 +97,17 @@ public final class FeedFollower: Sendable {
             let milliseconds = message.publishedAt.millisecondsSince1970 - acceptance.request.receivedAt.millisecondsSince1970
             if milliseconds >= 0 { metrics.recordScreening(duration: .milliseconds(milliseconds)) }
         }
-        metrics.record(increments: MetricSamples.feed(message, packs: packs))
         let id = EventID(runID: message.runID, seq: message.seq, publishedAt: message.publishedAt)
-        return (id, message.requestID, JSONWriter.string(ScreeningJSON.live(message, acceptance: acceptance)))
+        return (id, message.requestID, JSONWriter.string(ScreeningJSON.live(message, acceptance: acceptance)), MetricSamples.feed(message, packs: packs))
     }
 
-    /// Messages taken together: handled in order, sent to the event streams as one batch, counted.
+    /// Messages taken together: handled in order, sent to the event streams as one batch, counted (one update per
+    /// series).
     func handle(batch messages: [FeedTap.Message]) {
-        let events = messages.compactMap(handle)
-        let missed = feed.publish(events).reduce(0, +)
-        metrics.record(increments: [
-            MetricSample("aiscreen_feed_received_total", [], events.count), MetricSample("aiscreen_feed_missed_total", [], missed),
-        ])
+        let handled = messages.compactMap(handle)
+        let missed = feed.publish(handled.map { ($0.id, $0.requestID, $0.data) }).reduce(0, +)
+        metrics.record(increments: MetricSample.summed(handled.flatMap(\.samples) + [
+            MetricSample("aiscreen_feed_received_total", [], handled.count), MetricSample("aiscreen_feed_missed_total", [], missed),
+        ]))
     }
 }

@@ -26,6 +26,29 @@ public struct MetricSample: Hashable, Sendable {
 
     /// Identifies the series: name and labels.
     var series: String { name + "{" + labels.map { "\($0.name)=\($0.value)" }.joined(separator: ",") + "}" }
+
+    /// Counter increments summed per series, in the order each series first appears: one update per series for a
+    /// batch of verdicts instead of one per verdict.
+    static func summed(_ samples: [MetricSample]) -> [MetricSample] {
+        var order: [Series] = []
+        var sums: [Series: MetricSample] = [:]
+        for sample in samples {
+            let key = Series(name: sample.name, labels: sample.labels)
+            if var sum = sums[key] {
+                sum.value += sample.value
+                sums[key] = sum
+            } else {
+                order.append(key)
+                sums[key] = sample
+            }
+        }
+        return order.compactMap { sums[$0] }
+    }
+
+    private struct Series: Hashable {
+        var name: String
+        var labels: [Label]
+    }
 }
 
 /// The broker's counters, workers and queues, and the feed's messages, as ``MetricSample``s: pure functions.

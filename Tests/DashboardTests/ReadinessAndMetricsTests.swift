@@ -1,5 +1,5 @@
 import Broker
-import Dashboard
+@testable import Dashboard
 import Foundation
 import Journal
 import Prometheus
@@ -92,6 +92,20 @@ struct MetricsTests {
         #expect(values[#"aiscreen_pack_verdicts_total{pack="other",verdict="other"}"#] == "1")
         #expect(values[#"aiscreen_ai_act_tiers_total{tier="prohibited"}"#] == "1")
         #expect(!text.contains("script") && !text.contains("dept") && !text.contains("evil"), "no request text becomes a label")
+    }
+
+    @Test func incrementsOfABatchAreSummedPerSeriesAndCountTheSame() throws {
+        let samples = [
+            MetricSample("aiscreen_verdicts_total", [("verdict", "rejected")], 1), MetricSample("aiscreen_verdicts_total", [("verdict", "approved")], 1),
+            MetricSample("aiscreen_verdicts_total", [("verdict", "rejected")], 2), MetricSample("aiscreen_feed_received_total", [], 3),
+        ]
+        let summed = MetricSample.summed(samples)
+        #expect(summed.map(\.series) == ["aiscreen_verdicts_total{verdict=rejected}", "aiscreen_verdicts_total{verdict=approved}", "aiscreen_feed_received_total{}"])
+        #expect(summed.map(\.value) == [3, 1, 3])
+        let one = DashboardMetrics(), other = DashboardMetrics()
+        one.record(increments: samples)
+        other.record(increments: summed)
+        #expect(Self.lines(one) == Self.lines(other))
     }
 
     @Test func errorCodesOutsideTheBrokersShapeAreOther() {
