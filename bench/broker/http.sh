@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The cost of the HTTP server (BENCHMARKS.md §3, "HTTP server and metrics"): pipelined full screenings through
 # `aiscreen up` with the journal, with `--http off` and with the server on while a scraper reads /metrics every
-# second and a browser-like client holds /api/events open; the two alternate in each round, so the VM's noise hits
-# both alike. Besides replies/s it reports the CPU time `up` spent per 1,000 screenings (utime + stime from /proc),
+# second and a browser-like client holds /api/events open (both at nice 19); the two alternate in each round, so
+# the VM's noise hits both alike. Besides replies/s it reports the CPU time `up` spent per 1,000 screenings (utime + stime from /proc),
 # which this noisy VM disturbs less than throughput, and at the end the median of the per-round ratios.
 # Usage: bench/broker/http.sh [seconds per measurement, default 10] [rounds, default 3]
 set -euo pipefail
@@ -29,9 +29,11 @@ for round in $(seq 1 "$rounds"); do
         if [ "$mode" = on ]; then
             "$bin" up --journal "$journal" --http 127.0.0.1:18090 "${ports[@]}" >"$log" 2>/dev/null &
             pids+=($!); wait_for "$log" ready; sleep 1
-            (while sleep 1; do curl -s -o /dev/null http://127.0.0.1:18090/metrics; done) &
+            # The readers run at the lowest priority: on this 2-core VM they would otherwise take CPU from the
+            # broker that, in a deployment, the dashboard's and Prometheus's own hosts spend.
+            (while sleep 1; do nice -n 19 curl -s -o /dev/null http://127.0.0.1:18090/metrics; done) &
             pids+=($!)
-            curl -s -N -o /dev/null http://127.0.0.1:18090/api/events &
+            nice -n 19 curl -s -N -o /dev/null http://127.0.0.1:18090/api/events &
             pids+=($!)
         else
             "$bin" up --journal "$journal" --http off "${ports[@]}" >"$log" 2>/dev/null &
