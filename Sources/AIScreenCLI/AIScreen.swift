@@ -14,7 +14,7 @@ struct AIScreen: AsyncParsableCommand {
               aiscreen pack test rules/         run the packs' test cases
               aiscreen screen examples/requests/*.json
             """,
-        subcommands: [Pack.self, Screen.self, Up.self, BrokerCommand.self, WorkerCommand.self, Submit.self, Watch.self, Keys.self, Bench.self, Load.self, JournalCommand.self, History.self, VerdictCommand.self, ReportCommand.self]
+        subcommands: [Pack.self, Screen.self, Up.self, BrokerCommand.self, WorkerCommand.self, Submit.self, Watch.self, Status.self, Keys.self, Bench.self, Load.self, JournalCommand.self, History.self, VerdictCommand.self, ReportCommand.self]
     )
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RulePacks
 import RulesEngine
 import Testing
 import Wire
@@ -59,5 +60,26 @@ struct UpCommandTests {
             #expect(!text.contains("no-workers"), "\(id) found a pack without workers")
             #expect(text == expected[id], "\(id): differs from in-process screening")
         }
+    }
+
+    /// `aiscreen status` asks a running broker which revisions are active and how many workers serve each.
+    @Test func statusShowsTheActiveRevisionsAndTheirWorkersAndFailsWithoutABroker() throws {
+        let journal = NSTemporaryDirectory() + "aiscreen-up-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm", ".head"] { try? FileManager.default.removeItem(atPath: journal + suffix) } }
+        let up = try Child(["up", "--client", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*", "--journal", journal, "--http", "off"])
+        let ready = try JSONParser().parse(try up.line { $0.contains("\"ready\"") })
+        let endpoint = try #require(ready["client"].flatMap { if case .string(let s) = $0 { s } else { nil } })
+        let status = try runCommand(["status", "--connect", endpoint])
+        #expect(status.status == 0, "\(status.err)")
+        let rows = status.out.split(separator: "\n").map(String.init)
+        #expect(rows.first?.hasPrefix("PACK") == true)
+        for pack in ["ai-act", "gdpr", "workplace"] {
+            let digest = try #require(PackLoader().load(directory: Repo.path("rules/\(pack)")).pack?.version)
+            #expect(rows.contains { $0.hasPrefix(pack + " ") && $0.contains(" \(digest) ") && $0.contains(": 2") }, "\(status.out)")
+        }
+        up.kill(SIGTERM)
+        _ = up.exitStatus(within: 10)
+        let gone = try runCommand(["status", "--connect", endpoint, "--timeout-ms", "300"])
+        #expect(gone.status != 0 && gone.err.contains("no answer from the broker"), "\(gone.err)")
     }
 }
