@@ -230,7 +230,7 @@ public final class BrokerService: Sendable {
                     case .sendToWorker(let peer, let frames): try workers.send([peer.bytes] + frames, flags: .dontWait)
                     case .publish(let topic, _, let result, let summary):
                         let body = publishing.body(result)
-                        feedTap.offer(FeedTap.Message(topic: topic, body: body, summary: summary, stamp: publishing.stamp))
+                        feedTap.offer(FeedTap.Message(topic: topic, summary: summary, stamp: publishing.stamp))
                         try publisher.send([topic, body], flags: .dontWait)
                     case .record:
                         break  // the gate hands records to the committer

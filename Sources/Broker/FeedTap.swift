@@ -2,15 +2,15 @@ import Foundation
 import Synchronization
 
 /// The verdict feed for a reader in the broker's own process (the HTTP server of `up` and `broker`): each published
-/// message, topic and stamped body, the same bytes the PUB socket sends, handed over without a socket, a copy or
-/// libzmq's I/O threads. Bounded like a subscriber's queue: past ``capacity`` unread messages new ones are dropped,
-/// which the reader sees as a gap in `seq` (as a slow subscriber would). Costs one atomic load per publication
-/// while nobody reads.
+/// message as its topic, its stamp (`seq`, `published_at`, `run_id`: those the PUB socket sends) and its
+/// ``PublishedVerdict``, handed over without a socket, libzmq's I/O threads or a parse of the body. Bounded like a
+/// subscriber's queue: past ``capacity`` unread messages new ones are dropped, which the reader sees as a gap in
+/// `seq` (as a slow subscriber would); a message holds no findings, so the bound is a few MB. Costs one atomic load
+/// per publication while nobody reads.
 public final class FeedTap: Sendable {
-    /// One published message: its frames, and the same in brief (no parsing needed).
+    /// One published message: its topic, its stamp and what its body says in brief.
     public struct Message: Sendable {
         public var topic: [UInt8]
-        public var body: [UInt8]
         public var summary: PublishedVerdict
         public var stamp: PublicationStamp
     }

@@ -6,22 +6,24 @@ import RulesEngine
 
 /// The broker's in-process verdict feed: bounded, in order, nothing kept while nobody reads.
 struct FeedTapTests {
-    static func message(_ n: Int) -> ([UInt8], [UInt8]) { (Array("verdict.approved.it".utf8), Array("{\"seq\":\(n)}".utf8)) }
+    /// A message whose request id is `r<n>`.
+    static func message(_ n: Int) -> ([UInt8], PublishedVerdict) {
+        (Array("verdict.approved.it".utf8), PublishedVerdict(RenderedScreeningResult(requestID: "r\(n)", packs: [], required: [], screeningDate: nil)))
+    }
 
-    static func offer(_ tap: FeedTap, _ topic: [UInt8], _ body: [UInt8]) {
-        let summary = PublishedVerdict(RenderedScreeningResult(requestID: "r", packs: [], required: [], screeningDate: nil))
-        tap.offer(FeedTap.Message(topic: topic, body: body, summary: summary, stamp: PublicationStamp(seq: 1, publishedAt: "", runID: "x")))
+    static func offer(_ tap: FeedTap, _ topic: [UInt8], _ summary: PublishedVerdict) {
+        tap.offer(FeedTap.Message(topic: topic, summary: summary, stamp: PublicationStamp(seq: 1, publishedAt: "", runID: "x")))
     }
 
     @Test func nothingIsKeptUntilAReaderOpensIt() {
         let tap = FeedTap(capacity: 4)
-        let (topic, body) = Self.message(1)
-        Self.offer(tap, topic, body)
+        let (topic, summary) = Self.message(1)
+        Self.offer(tap, topic, summary)
         #expect(tap.take(timeout: .milliseconds(10)).isEmpty)
         tap.open()
-        Self.offer(tap, topic, body)
+        Self.offer(tap, topic, summary)
         let taken = tap.take(timeout: .milliseconds(10))
-        #expect(taken.map(\.body) == [body] && taken.map(\.topic) == [topic])
+        #expect(taken.map(\.summary) == [summary] && taken.map(\.topic) == [topic])
         #expect(tap.take(timeout: .milliseconds(10)).isEmpty, "a message is taken once")
     }
 
@@ -29,10 +31,10 @@ struct FeedTapTests {
         let tap = FeedTap(capacity: 3)
         tap.open()
         for n in 1...5 {
-            let (topic, body) = Self.message(n)
-            Self.offer(tap, topic, body)
+            let (topic, summary) = Self.message(n)
+            Self.offer(tap, topic, summary)
         }
-        #expect(tap.take(timeout: .zero).map { String(decoding: $0.body, as: UTF8.self) } == [#"{"seq":1}"#, #"{"seq":2}"#, #"{"seq":3}"#])
+        #expect(tap.take(timeout: .zero).map(\.summary.requestID) == ["r1", "r2", "r3"])
         #expect(tap.dropped == 2)
     }
 
@@ -41,11 +43,11 @@ struct FeedTapTests {
         tap.open()
         let reader = Task.detached { tap.take(timeout: .seconds(30)) }
         try await Task.sleep(for: .milliseconds(50))
-        let (topic, body) = Self.message(7)
-        Self.offer(tap, topic, body)
+        let (topic, summary) = Self.message(7)
+        Self.offer(tap, topic, summary)
         let started = ContinuousClock.now
         let taken = await reader.value
-        #expect(taken.map(\.body) == [body])
+        #expect(taken.map(\.summary) == [summary])
         #expect(ContinuousClock.now - started < .seconds(20), "woken by the message, not the timeout")
         let stopping = Task.detached { tap.take(timeout: .seconds(30)) }
         try await Task.sleep(for: .milliseconds(50))

@@ -27,7 +27,7 @@ struct FeedSummaryTests {
         var publishing = Publishing()
         let topic = VerdictTopic(verdict: VerdictTopic.Verdict(rawValue: result.verdict.description) ?? .needsReview, department: department).bytes
         let body = publishing.body(JSONWriter.bytes(result))
-        let tapped = try FeedMessage(FeedTap.Message(topic: topic, body: body, summary: PublishedVerdict(result), stamp: publishing.stamp))
+        let tapped = try FeedMessage(FeedTap.Message(topic: topic, summary: PublishedVerdict(result), stamp: publishing.stamp))
         return (tapped, try FeedMessage(topic: topic, body: body))
     }
 
