@@ -206,7 +206,8 @@ public struct DeploymentConfig: Sendable {
             case "rules": rules = source.string(value, what: "rules")?.value ?? rules
             case "workers": workers = source.string(value, what: "workers")?.value ?? workers
             default:
-                for (k, v) in source.mapping(value, what: "packs") ?? [] where PackOverrides.reservedKeys.contains(k.value) {
+                var shape = source  // a copy: PackOverrides below reports a wrong shape of the section, once
+                for (k, v) in shape.mapping(value, what: "packs") ?? [] where PackOverrides.reservedKeys.contains(k.value) {
                     if k.value == "trusted_signers" {
                         trustedSignersDirectory = source.string(v, what: "packs.trusted_signers")?.value
                     } else if case .bool(let required) = source.json(v) {

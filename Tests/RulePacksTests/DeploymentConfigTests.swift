@@ -25,6 +25,8 @@ struct DeploymentConfigTests {
         let (bad, badProblems) = Self.load("packs:\n  require_signature: yes please\n")
         #expect(!bad.requireSignature)
         #expect(badProblems.contains { $0.severity == .error && $0.message.contains("'require_signature' must be true or false") }, "\(badProblems)")
+        let (_, shapeProblems) = Self.load("packs: 5\n")
+        #expect(shapeProblems.filter { $0.code == .wrongShape }.count == 1, "one error for a section of the wrong shape: \(shapeProblems)")
     }
 
     @Test func theJournalSizeCapIsReadAndHasNoDefault() {
