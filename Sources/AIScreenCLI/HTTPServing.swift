@@ -82,7 +82,7 @@ final class HTTPServing: Sendable {
             endpoint: endpoint,
             status: {
                 BrokerStatus(
-                    active: broker.configuration.active, workers: broker.workerCounts, health: broker.currentHealth,
+                    active: broker.active, workers: broker.workerCounts, health: broker.currentHealth,
                     counters: broker.counters, journaled: broker.journalSeam != nil)
             }, journal: journal, feed: feed, metrics: metrics)
         server.catalog = ReportSource.catalog(packs)

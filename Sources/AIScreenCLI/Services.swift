@@ -4,6 +4,7 @@ import Logging
 import RulesEngine
 import ServiceLifecycle
 import UnixSignals
+import Wire
 import Synchronization
 import Worker
 import ZeroMQ
@@ -56,6 +57,8 @@ final class WorkerPoolService: Service, Sendable {
     private let listening: AsyncStream<BrokerEndpoints>
     private let listened: AsyncStream<BrokerEndpoints>.Continuation
     private let start: @Sendable (BrokerEndpoints) -> [PackWorker]
+    private let workers = Mutex<[PackWorker]>([])
+    private let stopping = Mutex(false)
 
     /// - Parameter start: starts the workers once the broker's endpoints are bound.
     init(context: ZMQContext, start: @escaping @Sendable (BrokerEndpoints) -> [PackWorker]) {
@@ -70,14 +73,33 @@ final class WorkerPoolService: Service, Sendable {
         listened.finish()
     }
 
+    /// Puts `new` in the place of the workers serving `service` and stops those (a deploy). Returns false, and
+    /// stops `new`, when the pool is shutting down.
+    @discardableResult
+    func replace(_ service: ServiceName, with new: [PackWorker]) -> Bool {
+        let old = workers.withLock { workers -> [PackWorker]? in
+            guard !stopping.withLock({ $0 }) else { return nil }
+            let old = workers.filter { $0.service == service }
+            workers = workers.filter { $0.service != service } + new
+            return old
+        }
+        guard let old else {
+            new.forEach { $0.stop() }
+            return false
+        }
+        old.forEach { $0.stop() }
+        return true
+    }
+
     func run() async throws {
-        var workers: [PackWorker] = []
         for await endpoints in listening.cancelOnGracefulShutdown() {
-            workers = start(endpoints)
+            let started = start(endpoints)
+            workers.withLock { $0 = started }
             break
         }
         try? await gracefulShutdown()
-        let running = workers
+        stopping.withLock { $0 = true }
+        let running = workers.withLock { $0 }
         let context = self.context
         try await NetworkCommands.onThread(name: "aiscreen.workers.stop") {
             running.forEach { $0.stop() }

@@ -6,6 +6,7 @@ import Logging
 import ServiceLifecycle
 import RulePacks
 import RulesEngine
+import Wire
 import Worker
 import ZeroMQ
 
@@ -64,9 +65,18 @@ struct Up: AsyncParsableCommand {
         let pool = WorkerPoolService(context: context) { endpoints in
             Self.startWorkers(running, broker: broker, deployment: deployment, context: context, endpoints: endpoints, http: http)
         }
+        let watcher = PackWatcher(
+            pools: running.map { PackWatcher.Pool(pool: $0.pool, pack: $0.pack) }, broker: broker, deployment: deployment,
+            logger: Logger(label: "aiscreen.up"),
+            startWorkers: { Self.startPool($0, pack: $1, deployment: deployment, context: context) },
+            replace: { id, workers in
+                guard let service = try? ServiceName("pack.\(id)") else { return false }
+                return pool.replace(service, with: workers)
+            })
         let loop = BrokerLoopService(broker: broker) { endpoints in
             http?.follow()
             pool.brokerListens(endpoints)
+            watcher.start()
         }
         // Start order; a signal shuts them down in reverse: broker (drains), workers, HTTP.
         var services: [(name: String, service: any Service)] = []
@@ -78,9 +88,30 @@ struct Up: AsyncParsableCommand {
             await http?.stop()
             throw error
         }
+        watcher.stop()
         BrokerOptions.recordJournalHead(broker)
         logger.info("stopped", metadata: counterMetadata(broker.counters))
         printEvent([("event", .string("stopped")), ("counters", counterMembers(broker.counters))])
+    }
+
+    /// Starts one pool's worker threads on the broker's context (in-process endpoint).
+    static func startPool(_ pool: DeploymentConfig.Pool, pack: CompiledPack, deployment: DeploymentConfig, context: ZMQContext) -> [PackWorker] {
+        var settings = WorkerConfiguration(deployment: deployment)
+        settings.endpoint = BrokerOptions.inProcessWorkerEndpoint
+        var workers: [PackWorker] = []
+        for index in 1...pool.count {
+            let name = "\(pack.id)-\(pack.version)-\(index)"
+            do {
+                let worker = try PackWorker(
+                    pack: pack, configuration: settings, context: context, name: name,
+                    onEvent: Logger(label: "aiscreen.worker").workerEvents(name: name, pack: pack.id))
+                try worker.start()
+                workers.append(worker)
+            } catch {
+                Logger(label: "aiscreen.up").error("worker-start-failed", metadata: ["pack": "\(pack.id)", "error": "\(error)"])
+            }
+        }
+        return workers
     }
 
     /// Starts every pool's worker threads on the broker's context, then prints `ready` once they registered.
@@ -88,22 +119,10 @@ struct Up: AsyncParsableCommand {
         _ running: [(pool: DeploymentConfig.Pool, pack: CompiledPack)], broker: BrokerService, deployment: DeploymentConfig,
         context: ZMQContext, endpoints: BrokerEndpoints, http: HTTPServing?
     ) -> [PackWorker] {
-        var settings = WorkerConfiguration(deployment: deployment)
-        settings.endpoint = BrokerOptions.inProcessWorkerEndpoint
         var workers: [PackWorker] = []
         var counts: [(String, JSONValue)] = []
         for (pool, pack) in running {
-            for index in 1...pool.count {
-                do {
-                    let worker = try PackWorker(
-                        pack: pack, configuration: settings, context: context, name: "\(pack.id)-\(index)",
-                        onEvent: Logger(label: "aiscreen.worker").workerEvents(name: "\(pack.id)-\(index)", pack: pack.id))
-                    try worker.start()
-                    workers.append(worker)
-                } catch {
-                    Logger(label: "aiscreen.up").error("worker-start-failed", metadata: ["pack": "\(pack.id)", "error": "\(error)"])
-                }
-            }
+            workers += startPool(pool, pack: pack, deployment: deployment, context: context)
             counts.append((pack.id, .int(Int64(pool.count))))
         }
         // "ready" only once the broker has every worker registered: a request that arrived earlier would find no

@@ -57,6 +57,8 @@ public struct BrokerHealth: Sendable, Hashable {
 public final class BrokerService: Sendable {
     enum Command: Sendable {
         case shutdown(graceMilliseconds: Int64)
+        /// Make a revision the active one of its pack.
+        case activate(ActivePack)
         /// The journal committer finished a group.
         case committed([JournalCommitter.Outcome])
     }
@@ -76,6 +78,7 @@ public final class BrokerService: Sendable {
     private let registered = Mutex<[String: Int]>([:])
     private let health = Mutex(BrokerHealth())
     private let observations = ObservationBuffer()
+    private let activeRevisions: Mutex<[ActivePack]>
     /// The verdict feed for a reader in this process (the HTTP server), without a socket.
     public let feedTap = FeedTap()
 
@@ -106,6 +109,7 @@ public final class BrokerService: Sendable {
             self.context = try ZMQContext()
         }
         self.commands = try ZMQCommandQueue()
+        self.activeRevisions = Mutex(configuration.active)
     }
 
     /// The journal the broker writes, if any.
@@ -138,6 +142,16 @@ public final class BrokerService: Sendable {
             if missing.isEmpty || ContinuousClock.now >= deadline { return missing }
             Thread.sleep(forTimeInterval: 0.01)
         }
+    }
+
+    /// The active revision of every pack, as of the last ``activate(_:)`` the loop carried out.
+    public var active: [ActivePack] { activeRevisions.withLock { $0 } }
+
+    /// Makes `revision` the active one of its pack (``BrokerStateMachine/activate(_:now:)``): new tickets go only
+    /// to its workers; workers of another revision get a DISCONNECT naming it, and the tickets they held go back to
+    /// the queue whole. Safe from any thread.
+    public func activate(_ revision: ActivePack) {
+        commands.post(.activate(revision))
     }
 
     /// Stop taking requests, finish those in flight (at most `graceMilliseconds`), then return from `run`.
@@ -293,6 +307,10 @@ public final class BrokerService: Sendable {
                 case .committed(let outcomes):
                     send(gate.committed(outcomes, &machine))
                     flushEvents()
+                case .activate(let revision):
+                    perform(machine.activate(revision, now: Self.milliseconds()))
+                    let active = configuration.packs.compactMap { machine.active[$0] }
+                    activeRevisions.withLock { $0 = active }
                 }
             }
             if let zap, let zapToken, result.isReadable(zapToken) {
