@@ -23,7 +23,15 @@ struct Up: AsyncParsableCommand {
 
             Then submit requests with 'aiscreen submit' and watch verdicts with 'aiscreen watch'.
 
-            Log lines go to stderr, one JSON object per line by default (--log-format text for people): ready,             worker-joined, worker-left, worker-refused (with the reason), failed-closed (which pack and why),             journal-refusing, journal-recovered, pack-activated, peer-refused, stopped; with a timestamp, the level             and names and ids only, never a request body or evidence value.
+            Edited packs are deployed without a restart: about a second after a pool's pack files change, the \
+            pack is loaded, checked and its test cases run; only when both pass is its text journaled, the revision \
+            made active and the pool's workers replaced (pack-deployed). Otherwise the old revision stays \
+            (deploy-refused, with every error or failing case). 'aiscreen status' shows what is active.
+
+            Log lines go to stderr, one JSON object per line by default (--log-format text for people): ready, \
+            worker-joined, worker-left, worker-refused (with the reason), failed-closed (which pack and why), \
+            journal-refusing, journal-recovered, pack-activated, pack-deployed, deploy-refused, peer-refused, \
+            stopped; with a timestamp, the level and names and ids only, never a request body or evidence value.
 
             SIGINT/SIGTERM: stop taking requests, finish those in flight, stop the workers, print \
             {"event":"stopped","counters":{…}} (as 'aiscreen broker' does) and exit 0.
