@@ -111,7 +111,11 @@ final class PackWatcher: Sendable {
         if let journal = (broker.journalSeam as? JournalAdapter)?.journal {
             BrokerOptions.recordPackTexts([(pack, path)], deployment: deployment, in: journal)
         }
-        broker.activate(ActivePack(id: pack.id, version: pack.version, digest: pack.digest))
+        let revision = ActivePack(id: pack.id, version: pack.version, digest: pack.digest)
+        broker.activate(revision)
+        // The new workers' READY must find the new revision active, or they are refused and back off.
+        let deadline = Date().addingTimeInterval(5)
+        while !broker.active.contains(revision), Date() < deadline { Thread.sleep(forTimeInterval: 0.002) }
         let workers = startWorkers(pool.pool, pack)
         guard replace(pack.id, workers) else { return }
         pools.withLock { $0[index].pack = pack }
