@@ -85,7 +85,7 @@ final class HTTPServing: Sendable {
                     active: broker.active, workers: broker.workerCounts, health: broker.currentHealth,
                     counters: broker.counters, journaled: broker.journalSeam != nil)
             }, journal: journal, feed: feed, metrics: metrics)
-        server.catalog = ReportSource.catalog(packs)
+        server.catalog = ReportSource.catalog(packs, lookup: journal.map { JournalPackLookup(journal: $0).lookup })
         server.observations = { broker.drainObservations() }
         server.labels = FieldLabels(schema: packs.first?.schema)
         let (events, continuation) = AsyncStream<Result<HTTPEndpoint, any Error>>.makeStream()

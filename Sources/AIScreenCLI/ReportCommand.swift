@@ -42,10 +42,10 @@ struct ReportCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let packs = (try? PackLoader(overrides: PackOptions(config: location.config).overrides()).loadAll([rules], printWarnings: false)) ?? []
-        if packs.isEmpty { Console.error("note: no packs under '\(rules)': the report shows pack ids without titles or legal basis") }
+        if packs.isEmpty { Console.error("note: no packs under '\(rules)': titles and legal basis come from the journal's copies of the packs, where it has them") }
         let screening: MEDReport.Screening
         do {
-            screening = try ReportSource.screening(record, catalog: ReportSource.catalog(packs))
+            screening = try ReportSource.screening(record, catalog: ReportSource.catalog(packs, lookup: JournalPackLookup(journal: journal).lookup))
         } catch {
             Console.error("error: \(error)")
             throw ExitCode.failure

@@ -8,18 +8,27 @@ public import RulesEngine
 public enum ReportSource {
     /// The pack revisions the running system knows, by digest: their titles and legal basis.
     public struct Catalog: Sendable {
-        var byDigest: [String: (title: Bilingual, legalBasis: String)]
+        /// A pack revision's title and legal basis by digest, for one the loaded packs do not have (e.g. the
+        /// journal's copy of a revision deployed since, or replaced).
+        public typealias Lookup = @Sendable (_ digest: String) -> (title: Bilingual, legalBasis: String)?
 
-        public init(_ packs: [(digest: String, title: Bilingual, legalBasis: String)]) {
+        var byDigest: [String: (title: Bilingual, legalBasis: String)]
+        var lookup: Lookup?
+
+        public init(_ packs: [(digest: String, title: Bilingual, legalBasis: String)], lookup: Lookup? = nil) {
             byDigest = Dictionary(packs.map { ($0.digest, ($0.title, $0.legalBasis)) }, uniquingKeysWith: { first, _ in first })
+            self.lookup = lookup
         }
 
         public static let empty = Catalog([])
+
+        /// The title and legal basis of the revision with `digest`: the loaded packs first, then the lookup.
+        func entry(_ digest: String) -> (title: Bilingual, legalBasis: String)? { byDigest[digest] ?? lookup?(digest) }
     }
 
-    /// The catalog of loaded packs.
-    public static func catalog(_ packs: [CompiledPack]) -> Catalog {
-        Catalog(packs.map { ($0.digest, $0.title, $0.legalBasis) })
+    /// The catalog of loaded packs, and `lookup` for other revisions.
+    public static func catalog(_ packs: [CompiledPack], lookup: Catalog.Lookup? = nil) -> Catalog {
+        Catalog(packs.map { ($0.digest, $0.title, $0.legalBasis) }, lookup: lookup)
     }
 
     /// Why a record has no report.
@@ -50,7 +59,7 @@ public enum ReportSource {
             throw .unreadable("\(error)")
         }
         let packs = shown.packs.map { pack in
-            let known = catalog.byDigest[pack.digest]
+            let known = catalog.entry(pack.digest)
             return MEDReport.PackInfo(
                 id: pack.id, version: pack.version, digest: pack.digest, judgedBy: pack.judgedBy, title: known?.title,
                 legalBasis: known?.legalBasis)

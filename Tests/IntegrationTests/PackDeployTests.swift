@@ -82,5 +82,13 @@ struct PackDeployTests {
         #expect(refusedForCases != nil, "\(up.errorOutput.suffix(3))")
         let still = try runCommand(["status", "--connect", endpoint])
         #expect(still.out.split(separator: "\n").contains { $0.hasPrefix("gdpr ") && $0.contains(" 1.2.0 ") }, "\(still.out)")
+
+        // The MED report of a screening judged by 1.2.0 still names the pack: the folder now holds another revision,
+        // so its title and legal basis come from the journal's copy.
+        let pick = "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute(\"select e.request_id from entry_pack p join entry e on e.seq=p.seq where p.pack_id='gdpr' and p.version='1.2.0' and e.kind='completed' limit 1\").fetchone()[0])"
+        let id = try runCommand(["-c", pick, journal], executable: "python3").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let report = try runCommand(["report", id, "--journal", journal, "--rules", root + "/rules", "--config", config])
+        #expect(report.status == 0, "\(report.err)")
+        #expect(report.out.contains("Databeskyttelse (GDPR og databeskyttelsesloven)"), "the gdpr 1.2.0 title is in the report")
     }
 }
