@@ -80,16 +80,21 @@ extension PackLoader {
     }
 }
 
-/// `packs.require_signature`: only bundles signed by a key in `directory` may be activated.
+/// Trusted signers: with `packs.require_signature`, only bundles signed by a key in `directory` may be activated.
 struct SignaturePolicy {
     var directory: String
     var trusted: [TrustedSigner]
 
-    /// The deployment's policy, nil when it requires no signature; prints the key files it skips.
+    /// The deployment's policy, nil when it requires no signature.
     static func of(_ deployment: DeploymentConfig) -> SignaturePolicy? {
-        guard deployment.requireSignature else { return nil }
-        let (keys, problems) = SignerKeyFiles.load(deployment.trustedSigners)
+        deployment.requireSignature ? SignaturePolicy(reading: deployment.trustedSigners) : nil
+    }
+
+    /// The signers' public keys in `directory`; prints the key files it skips.
+    init(reading directory: String) {
+        let (keys, problems) = SignerKeyFiles.load(directory)
         for problem in problems { Console.error("warning: skipped \(problem)") }
-        return SignaturePolicy(directory: deployment.trustedSigners, trusted: keys.map { TrustedSigner(name: $0.name, publicKey: $0.key, path: $0.path) })
+        self.directory = directory
+        trusted = keys.map { TrustedSigner(name: $0.name, publicKey: $0.key, path: $0.path) }
     }
 }

@@ -39,7 +39,7 @@ struct PackBundleCommand: AsyncParsableCommand {
         }
         let bundle: PackBundle
         do {
-            bundle = try PackBundle.make(directory: pack, created: Date.now.rfc3339, signer: signer)
+            bundle = try PackBundle.make(directory: pack, created: PackBundle.timestamp(Date.now), signer: signer)
         } catch {
             for d in error.diagnostics where d.severity == .error { Console.error(d.description) }
             Console.error("error: fix the rule pack problems above ('aiscreen pack check \(pack)'), then bundle again")
@@ -91,24 +91,12 @@ struct PackVerifyCommand: AsyncParsableCommand {
             Console.error("error: the bundle is not signed: nothing says who approved it (sign it with 'aiscreen pack bundle --sign KEYFILE')")
             throw ExitCode.failure
         }
-        let directory = trusted ?? deployment.trustedSigners
-        let (keys, problems) = SignerKeyFiles.load(directory)
-        for problem in problems { Console.error("warning: skipped \(problem)") }
-        let signers = keys.map { TrustedSigner(name: $0.name, publicKey: $0.key, path: $0.path) }
+        let signers = SignaturePolicy(reading: trusted ?? deployment.trustedSigners)
         print("  signature: valid, by \(TerminalText.escaped(manifest.signer ?? "?")) (key \(String(manifest.signerKey?.prefix(16) ?? ""))…)")
-        if let refusal = PackTrust.refusal(of: loaded, among: signers, trustedFrom: directory) {
+        if let refusal = PackTrust.refusal(of: loaded, among: signers.trusted, trustedFrom: signers.directory) {
             Console.error(refusal.description)
             throw ExitCode.failure
         }
-        if let signer = PackTrust.signer(of: loaded, among: signers) { print("  trusted: \(TerminalText.escaped(signer.path))") }
-    }
-}
-
-extension Date {
-    /// RFC 3339 UTC with seconds, e.g. 2026-12-02T14:03:07Z.
-    var rfc3339: String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: self)
+        if let signer = PackTrust.signer(of: loaded, among: signers.trusted) { print("  trusted: \(TerminalText.escaped(signer.path))") }
     }
 }

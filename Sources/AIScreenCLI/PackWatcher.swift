@@ -136,7 +136,7 @@ final class PackWatcher: Sendable {
     /// What changes when an officer edits the pack: each file's path, size and modification time.
     static func fingerprint(_ path: String) -> [String] {
         let fm = FileManager.default
-        var files = [path, path + "/pack.yaml", PackLoaderPaths.duties(for: path)]
+        var files = [path, path + "/pack.yaml", PackLoader.dutiesFile(for: path)]
         let tests = path + "/tests"
         files += ((try? fm.contentsOfDirectory(atPath: tests)) ?? []).sorted().map { tests + "/" + $0 }
         return files.map { file in
@@ -145,15 +145,5 @@ final class PackWatcher: Sendable {
             let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             return "\(file) \(size) \(modified)"
         }
-    }
-}
-
-/// Where a pack folder's shared files are.
-enum PackLoaderPaths {
-    /// `duties.yaml` in the folder that holds the pack's folder.
-    static func duties(for directory: String) -> String {
-        let trimmed = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
-        let parent = (trimmed as NSString).deletingLastPathComponent
-        return parent.isEmpty ? "duties.yaml" : parent + "/duties.yaml"
     }
 }

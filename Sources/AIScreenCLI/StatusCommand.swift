@@ -29,6 +29,10 @@ struct Status: AsyncParsableCommand {
 
     @OptionGroup var keys: KeyOptions
 
+    func validate() throws {
+        guard timeoutMs >= 1 else { throw ValidationError("--timeout-ms must be at least 1") }
+    }
+
     func run() async throws {
         let deployment = try NetworkCommands.deployment(config: config)
         let endpoint = connect ?? deployment.clientEndpoint

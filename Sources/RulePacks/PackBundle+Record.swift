@@ -22,7 +22,7 @@ public struct RecordedPackText: Sendable, Hashable {
             guard let data = FileManager.default.contents(atPath: path), let read = try? PackBundle(decoding: Array(data), file: path) else { return nil }
             bundle = read
         } else {
-            guard let made = try? PackBundle.make(directory: path, created: Date.now.formatted(.iso8601), signer: nil) else { return nil }
+            guard let made = try? PackBundle.make(directory: path, created: PackBundle.timestamp(Date.now), signer: nil) else { return nil }
             bundle = made
         }
         let text = RecordedPackText(content: bundle.encoded, overrides: PackLoader.canonicalOverrides(overrides[pack.id] ?? [:]))

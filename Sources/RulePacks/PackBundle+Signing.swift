@@ -1,5 +1,5 @@
 public import RulesEngine
-internal import Foundation
+public import Foundation
 internal import Crypto
 
 /// A signer's Ed25519 key pair, as raw 32-byte keys (the CLI keeps them in key files under `keys/signers/`).
@@ -42,6 +42,9 @@ public struct TrustedSigner: Sendable, Hashable {
 }
 
 extension PackBundle {
+    /// A manifest's `created`: RFC 3339 UTC to the second, e.g. `2026-12-02T13:55:42Z`.
+    public static func timestamp(_ date: Date) -> String { date.formatted(.iso8601) }
+
     /// Bundles the pack folder `directory`: `pack.yaml`, the schema it reads, the shared `duties.yaml` when there is
     /// one, and its test cases (`tests/*.yaml`); signed by `signer` when given. The pack is loaded without local
     /// parameters first: a pack with errors is not bundled.

@@ -188,7 +188,7 @@ public struct PackLoader: Sendable {
     }
 
     /// `duties.yaml` in the folder that holds the pack's folder (`rules/duties.yaml` for `rules/gdpr`).
-    static func dutiesFile(for directory: String) -> String {
+    public static func dutiesFile(for directory: String) -> String {
         let trimmed = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         let parent = (trimmed as NSString).deletingLastPathComponent
         return parent.isEmpty ? DutyReader.fileName : parent + "/" + DutyReader.fileName
