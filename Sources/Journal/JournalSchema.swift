@@ -21,11 +21,13 @@ internal import GRDB
 /// --   when set); one verdict of record per request, any number of provisional answers
 /// -- version 4 adds pack_text: the content of every pack revision that was activated, keyed by its digest (the
 /// --   digest is SHA-256 over that content and is in the chain with every verdict the revision judged)
+/// -- version 5 adds pack_activation: every activation of a pack revision (start, deploy, rollback: who, when,
+/// --   from → to), a hash chain of its own (see PackActivation)
 /// CREATE VIEW screening AS …                 -- one row per request with its verdict, for people using sqlite3
 /// ```
 enum JournalSchema {
     /// The schema version this build writes and reads.
-    static let version = 4
+    static let version = 5
     /// `PRAGMA application_id` of a journal file: "aisc".
     static let applicationID: Int32 = 0x6169_7363
 
@@ -128,6 +130,28 @@ enum JournalSchema {
                     ) WITHOUT ROWID;
                     CREATE INDEX pack_text_revision ON pack_text (pack_id, version);
                     PRAGMA user_version = 4;
+                    """)
+        }
+        // Version 5: every activation of a pack revision, with who asked and what was active before; a hash chain
+        // of its own, and never pruned.
+        migrator.registerMigration("v5") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE pack_activation (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at TEXT NOT NULL,
+                        pack_id TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        digest TEXT NOT NULL,
+                        previous_version TEXT,
+                        previous_digest TEXT,
+                        kind TEXT NOT NULL CHECK (kind IN ('start', 'deploy', 'rollback')),
+                        principal TEXT NOT NULL,
+                        after_entry INTEGER NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE INDEX pack_activation_pack ON pack_activation (pack_id, seq);
+                    PRAGMA user_version = 5;
                     """)
         }
         return migrator
