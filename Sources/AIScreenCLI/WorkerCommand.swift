@@ -17,7 +17,9 @@ struct WorkerCommand: AsyncParsableCommand {
             next ones in the connection while it evaluates, so it never waits for a round trip between tickets.
 
             The worker heartbeats the broker, and re-registers by itself when the broker restarts or goes away \
-            (back-off 1 s doubling to 30 s). SIGINT or SIGTERM makes every connection say DISCONNECT and close; \
+            (back-off 1 s doubling to 30 s). Before it re-registers it reads the pack again from --pack: when a new \
+            revision was made active ('aiscreen pack deploy'), the broker disconnects the workers of the old one, \
+            and each serves again once its files give the active digest (worker-reloaded). SIGINT or SIGTERM makes every connection say DISCONNECT and close; \
             the exit status is then 0.
 
             The endpoint comes from --connect, else $AISCREEN_WORKER_ENDPOINT, else broker.worker_endpoint in the \
@@ -25,7 +27,7 @@ struct WorkerCommand: AsyncParsableCommand {
             broker.heartbeat_liveness, broker.max_message_bytes) and must match the broker's. Pack parameter \
             overrides in the config (packs.<id>.parameters) change the pack's digest.
 
-            Log lines on stderr (JSON by default, --log-format text): worker-serving, worker-connecting,             worker-reconnecting, worker-disconnected (with the broker's reason), worker-stopped, each with a             timestamp, the worker's name and its pack.
+            Log lines on stderr (JSON by default, --log-format text): worker-serving, worker-connecting, worker-reconnecting, worker-disconnected (with the broker's reason), worker-reloaded, worker-stopped, each with a timestamp, the worker's name and its pack.
             """
     )
 
@@ -74,6 +76,10 @@ struct WorkerCommand: AsyncParsableCommand {
             Console.error("error: '\(pack)' holds \(packs.count) packs; a worker serves exactly one (e.g. rules/gdpr)")
             throw ExitCode.failure
         }
+        // After a DISCONNECT (e.g. another revision became active) or a silent broker, each connection reads the
+        // pack again from its path before it re-registers.
+        let path = pack
+        let reload: @Sendable () -> CompiledPack? = { PackLoader(overrides: deployment.overrides).load(directory: path).pack }
         // Catch the signals before any thread starts, so that none of them dies of a signal.
         let signals = NetworkCommands.TerminationSignals()
         let context = try ZMQContext()
@@ -83,7 +89,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 let name = count == 1 ? compiled.id : "\(compiled.id)-\(index)"
                 let worker = try PackWorker(
                     pack: compiled, configuration: settings, context: context, name: name,
-                    onEvent: logger.workerEvents(name: name, pack: compiled.id))
+                    onEvent: logger.workerEvents(name: name, pack: compiled.id), reload: reload)
                 try worker.start()
                 workers.append(worker)
             }

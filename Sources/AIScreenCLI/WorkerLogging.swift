@@ -15,6 +15,7 @@ extension Logger {
                 case .socketFailed: ("worker-socket-failed", .error)
                 case .droppedMessage: ("worker-dropped-message", .warning)
                 case .sendQueueFull: ("worker-send-queue-full", .warning)
+                case .reloaded: ("worker-reloaded", .info)
                 case .stopped: ("worker-stopped", .info)
                 }
             logger.log(level: level, "\(eventName)", metadata: ["worker": "\(name)", "pack": "\(pack)", "detail": "\(event.description)"])

@@ -57,6 +57,8 @@ public final class PackWorker: Sendable {
         case droppedMessage(WireError)
         /// A message could not be queued (the send queue is full) and was dropped.
         case sendQueueFull
+        /// Before reconnecting, the worker reloaded its pack and now serves this revision.
+        case reloaded(version: String, digest: String)
         /// The worker left the broker and its thread ended.
         case stopped
 
@@ -76,6 +78,8 @@ public final class PackWorker: Sendable {
                 "dropped a message from the broker: \(error)"
             case .sendQueueFull:
                 "dropped an outgoing message: the send queue is full"
+            case .reloaded(let version, let digest):
+                "reloaded the pack: now \(version) \(digest)"
             case .stopped:
                 "stopped"
             }
@@ -94,6 +98,8 @@ public final class PackWorker: Sendable {
     public let configuration: WorkerConfiguration
 
     let evaluator: PackEvaluator
+    /// Reads the pack again (from the worker's own files) before each reconnect; nil keeps the pack it has.
+    let reload: (@Sendable () -> CompiledPack?)?
     let context: ZMQContext
     let wakeup: ZMQWakeup
     let stopRequested: Atomic<Bool>
@@ -117,6 +123,10 @@ public final class PackWorker: Sendable {
     ///   - name: A label for the worker's thread, such as `gdpr-1`.
     ///   - onEvent: Called on the worker's thread for connection events (reconnects, dropped messages); keep
     ///     it short and non-blocking.
+    ///   - reload: Reads the pack again before each reconnect (after the broker sent DISCONNECT or fell silent): a
+    ///     pack of the same id with another digest is served from then on, so a worker the broker disconnected
+    ///     because another revision became active serves again once its files hold that revision. Nil (or a nil
+    ///     result, e.g. a pack with errors mid-edit) keeps the pack it has.
     /// - Throws: ``WireError`` when `pack.<id>` is not a valid service name; ``ZMQError`` when the wake pipe
     ///   cannot be created.
     public init(
@@ -124,9 +134,11 @@ public final class PackWorker: Sendable {
         configuration: WorkerConfiguration,
         context: ZMQContext,
         name: String? = nil,
-        onEvent: @escaping @Sendable (Event) -> Void = { _ in }
+        onEvent: @escaping @Sendable (Event) -> Void = { _ in },
+        reload: (@Sendable () -> CompiledPack?)? = nil
     ) throws {
         self.evaluator = try PackEvaluator(pack: pack)
+        self.reload = reload
         self.configuration = configuration
         self.context = context
         self.wakeup = try ZMQWakeup()

@@ -1,3 +1,4 @@
+import RulesEngine
 import Synchronization
 import Security
 import Wire
@@ -11,6 +12,8 @@ final class WorkerLoop {
 
     private let worker: PackWorker
     private var machine: WorkerStateMachine
+    /// The pack being served: the worker's, or the one it last reloaded.
+    private var evaluator: PackEvaluator
     private var socket: ZMQSocket?
     private var poller = ZMQPoller()
     private var wakeToken: ZMQPoller.Token
@@ -22,6 +25,7 @@ final class WorkerLoop {
 
     init(worker: PackWorker) {
         self.worker = worker
+        self.evaluator = worker.evaluator
         self.machine = WorkerStateMachine(
             service: worker.evaluator.service,
             metadata: worker.evaluator.readyMetadata(capacity: worker.configuration.capacity),
@@ -96,7 +100,7 @@ final class WorkerLoop {
             case .send(let message):
                 pending.append(contentsOf: send(message))
             case .evaluate(let ticket, let body):
-                let outcome = worker.evaluator.evaluate(body: body)
+                let outcome = evaluator.evaluate(body: body)
                 pending.append(contentsOf: machine.evaluated(ticket: ticket, outcome: outcome, now: .now))
             case .close(let reason):
                 close(reason)
@@ -170,12 +174,24 @@ final class WorkerLoop {
         case .brokerSilent:
             closeSocket(linger: .zero)
             worker.onEvent(.brokerSilent(retryIn: retryDelay))
+            reloadPack()
         case .brokerDisconnected(let text):
             closeSocket(linger: .zero)
             worker.onEvent(.disconnectedByBroker(reason: text, retryIn: retryDelay))
+            reloadPack()
         case .socketFailed:
             closeSocket(linger: .zero)
         }
+    }
+
+    /// Reads the pack again before the next READY; a new revision of the same pack is served from then on.
+    private func reloadPack() {
+        guard let reload = worker.reload, let pack = reload(), pack.id == evaluator.pack.id, pack.digest != evaluator.pack.digest,
+            let reloaded = try? PackEvaluator(pack: pack)
+        else { return }
+        evaluator = reloaded
+        machine.metadata = reloaded.readyMetadata(capacity: worker.configuration.capacity)
+        worker.onEvent(.reloaded(version: pack.version, digest: pack.digest))
     }
 
     private func closeSocket(linger: Duration) {

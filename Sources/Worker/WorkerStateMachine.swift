@@ -67,8 +67,8 @@ package struct WorkerStateMachine: Sendable {
 
     /// The service announced in READY: `pack.<id>`.
     package let service: ServiceName
-    /// The READY metadata JSON: `{"id","version","digest"}`.
-    package let metadata: [UInt8]
+    /// The READY metadata JSON: `{"id","version","digest"}`; replaced when the worker reloads its pack.
+    package var metadata: [UInt8]
     /// The timing and size settings.
     package let configuration: WorkerConfiguration
     /// Where the connection is.
