@@ -7,7 +7,7 @@ extension BrokerEvent {
     public var level: Logger.Level {
         switch name {
         case "bind-failed", "journal-read-failed", "journal-refusing": .error
-        case "failed-closed", "request-failed", "worker-violation", "worker-refused", "peer-refused", "journal-behind", "feed-failed",
+        case "failed-closed", "request-failed", "worker-violation", "worker-refused", "peer-refused", "admin-refused", "journal-behind", "feed-failed",
             "feed-unreadable":
             .warning
         default: .info

@@ -61,6 +61,10 @@ public final class BrokerService: Sendable {
         case activate(ActivePack)
         /// The journal committer finished a group.
         case committed([JournalCommitter.Outcome])
+        /// A deploy of a pack ended (for `mmi.packs`).
+        case noteDeploy(String, JSONValue)
+        /// An admin request was handled: send the reply.
+        case adminAnswered(PeerID, [[UInt8]])
     }
 
     public let configuration: BrokerConfiguration
@@ -81,6 +85,7 @@ public final class BrokerService: Sendable {
     private let activeRevisions: Mutex<[ActivePack]>
     /// The verdict feed for a reader in this process (the HTTP server), without a socket.
     public let feedTap = FeedTap()
+    let adminSeat = AdminSeat()
 
     /// - Parameters:
     ///   - journal: where accepted requests and verdicts are recorded before any reply or publish; `nil` runs
@@ -111,6 +116,10 @@ public final class BrokerService: Sendable {
         self.commands = try ZMQCommandQueue()
         self.activeRevisions = Mutex(configuration.active)
     }
+
+    /// Offers the admin services (`admin.deploy`, `admin.rollback`) through `handler`; without one they are
+    /// `unknown-service`. Call before ``run(onListening:)``.
+    public func offerAdmin(_ handler: any BrokerAdmin) { adminSeat.install(handler) }
 
     /// The journal the broker writes, if any.
     public var journalSeam: (any BrokerJournal)? { journal }
@@ -152,6 +161,11 @@ public final class BrokerService: Sendable {
     /// the queue whole. Safe from any thread.
     public func activate(_ revision: ActivePack) {
         commands.post(.activate(revision))
+    }
+
+    /// Records the outcome of a pack's last deploy or rollback, which `mmi.packs` then shows as `last_deploy`.
+    public func noteDeploy(pack: String, outcome: JSONValue) {
+        commands.post(.noteDeploy(pack, outcome))
     }
 
     /// Stop taking requests, finish those in flight (at most `graceMilliseconds`), then return from `run`.
@@ -311,6 +325,10 @@ public final class BrokerService: Sendable {
                     perform(machine.activate(revision, now: Self.milliseconds()))
                     let active = configuration.packs.compactMap { machine.active[$0] }
                     activeRevisions.withLock { $0 = active }
+                case .noteDeploy(let pack, let outcome):
+                    machine.lastDeploy[pack] = outcome
+                case .adminAnswered(let peer, let frames):
+                    send([.sendToClient(peer, frames)])
                 }
             }
             if let zap, let zapToken, result.isReadable(zapToken) {
@@ -338,6 +356,10 @@ public final class BrokerService: Sendable {
                     let peer = PeerID(identity)
                     let message = Array(frames.dropFirst())
                     let principal = userID ?? BrokerStateMachine.anonymous
+                    if let refusal = admin(message, peer, principal) {
+                        send(refusal)
+                        continue
+                    }
                     let (earlier, handled) = fromJournal(message, peer, principal, &machine)
                     perform(earlier)
                     if handled { continue }

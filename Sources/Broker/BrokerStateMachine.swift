@@ -127,6 +127,8 @@ public struct BrokerStateMachine: Sendable {
     let decoder: RequestDecoder
     /// The revision of each pack that may judge requests; only its workers are registered.
     public internal(set) var active: [String: ActivePack]
+    /// The outcome of each pack's last deploy or rollback, as its deployer described it (for `mmi.packs`).
+    public var lastDeploy: [String: JSONValue] = [:]
     var workers: [PeerID: Worker] = [:]
     /// Workers with room for another ticket, per pack, in the order they get the next ones.
     var idle: [String: Deque<PeerID>] = [:]
@@ -524,10 +526,12 @@ public struct BrokerStateMachine: Sendable {
                     ("principals", .array(entry.principals.sorted().map { .string($0) })),
                 ])
             }
-            return .object([
+            var members: [(String, JSONValue)] = [
                 ("id", .string(id)), ("version", .string(current.version)), ("digest", .string(current.digest)),
                 ("workers", .int(Int64(workerCount(pack: id)))), ("revisions", .array(revisions)),
-            ])
+            ]
+            if let deploy = lastDeploy[id] { members.append(("last_deploy", deploy)) }
+            return .object(members)
         }))])
     }
 

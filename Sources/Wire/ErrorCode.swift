@@ -70,4 +70,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
     public static let unknownRequest = ErrorCode(unchecked: "unknown-request")
     /// `verdict.get`: the request is known but has no verdict yet.
     public static let notFinished = ErrorCode(unchecked: "not-finished")
+    /// The principal may not use the service: admin services need a key of role admin, or a loopback broker
+    /// without keys (§10.7).
+    public static let forbidden = ErrorCode(unchecked: "forbidden")
 }

@@ -53,6 +53,14 @@ public struct ServiceName: Hashable, Sendable, CustomStringConvertible {
     public static let mmiPacks = ServiceName(unchecked: "mmi.packs")
     /// `verdict.get`: the stored verdict of an earlier request, by id (body `{"request_id": "…"}`).
     public static let verdictGet = ServiceName(unchecked: "verdict.get")
+    /// `admin.deploy`: make the pack in the body (a pack bundle) the active revision, once it loads and its test
+    /// cases pass (an admin service, §10.7).
+    public static let adminDeploy = ServiceName(unchecked: "admin.deploy")
+    /// `admin.rollback`: make an earlier revision of a pack active again, from the journal's copy (§10.7).
+    public static let adminRollback = ServiceName(unchecked: "admin.rollback")
+
+    /// Whether this is one of the broker's admin services.
+    public var isAdmin: Bool { self == .adminDeploy || self == .adminRollback }
 
     /// The service of one rule pack: `pack.<id>`.
     /// - Parameter id: The pack id, such as `gdpr`.

@@ -1,0 +1,103 @@
+import Foundation
+import Security
+import Synchronization
+public import Wire
+import ZeroMQ
+
+/// What answers the broker's admin services (`admin.deploy`, `admin.rollback`, docs/PROTOCOL.md §10.7): `aiscreen`
+/// plugs in its pack deployer; the broker itself only authorises the request, runs the handler off its loop and
+/// sends the answer.
+public protocol BrokerAdmin: Sendable {
+    /// Handles one admin request. Called on a thread of its own, never the broker's loop, one request at a time: it
+    /// may take seconds (a pack's test cases) and may call ``BrokerService/activate(_:)`` and wait for it.
+    /// - Parameters:
+    ///   - service: `admin.deploy` or `admin.rollback`.
+    ///   - body: the REQUEST body.
+    ///   - principal: who asked (`admin:NAME`, or ``BrokerStateMachine/anonymous`` on a loopback broker without keys).
+    func handle(service: ServiceName, body: [UInt8], principal: String) -> BrokerAdminAnswer
+}
+
+/// The answer to an admin request.
+public enum BrokerAdminAnswer: Sendable, Equatable {
+    /// FINAL with this JSON body (also for a refused deploy: the body says so and why).
+    case final([UInt8])
+    /// ERROR with this code and message (the request itself could not be handled).
+    case error(ErrorCode, String)
+}
+
+/// Who may use the admin services: with CURVE, only a principal of role `admin`; without, only on a client endpoint
+/// no other host can reach (loopback TCP, `ipc://`, `inproc://`).
+enum AdminAccess {
+    static func refusal(principal: String, secure: Bool, clientEndpoint: String) -> String? {
+        if secure {
+            return Principal(userID: principal)?.role == .admin
+                ? nil : "\(principal) may not use the admin services; they need a key of role admin (aiscreen keys generate --role admin)"
+        }
+        return isLoopbackEndpoint(clientEndpoint)
+            ? nil : "the client endpoint \(clientEndpoint) is not loopback and has no CURVE keys: admin services are refused until keys exist (aiscreen keys generate)"
+    }
+}
+
+/// The admin handler and whether it is busy (one admin request at a time).
+final class AdminSeat: Sendable {
+    private let state = Mutex<(handler: (any BrokerAdmin)?, busy: Bool)>((nil, false))
+
+    func install(_ handler: any BrokerAdmin) { state.withLock { $0.handler = handler } }
+
+    /// The handler, marked busy; nil when there is none or it is busy (`busy` tells which).
+    func take() -> (handler: (any BrokerAdmin)?, busy: Bool) {
+        state.withLock { state in
+            guard let handler = state.handler else { return (nil, false) }
+            guard !state.busy else { return (nil, true) }
+            state.busy = true
+            return (handler, false)
+        }
+    }
+
+    func release() { state.withLock { $0.busy = false } }
+}
+
+extension BrokerService {
+    /// An admin REQUEST: authorised, then handed to the admin handler on a thread of its own (its answer comes back
+    /// as a command); anything else: nil.
+    /// - Returns: what to send now (a refusal, or nothing while the handler runs); nil when `frames` is no admin
+    ///   request.
+    func admin(_ frames: [[UInt8]], _ client: PeerID, _ principal: String) -> [BrokerStateMachine.Action]? {
+        guard frames.count > 3, frames[3] == ServiceName.adminDeploy.bytes || frames[3] == ServiceName.adminRollback.bytes,
+            case .request(let service, let requestID, _, _, let body)? = try? ClientMessage.decode(frames: frames)
+        else { return nil }
+        func error(_ code: ErrorCode, _ message: String) -> [BrokerStateMachine.Action] {
+            [.sendToClient(client, BrokerReply.error(service: service, requestID: requestID, code: code, message: message).encode())]
+        }
+        let size = frames.reduce(0) { $0 + $1.count }
+        if size > configuration.maxMessageBytes {
+            return error(.tooLarge, "the message has \(size) bytes; the limit is \(configuration.maxMessageBytes) (broker.max_message_bytes)")
+        }
+        if let refusal = AdminAccess.refusal(principal: principal, secure: isSecure, clientEndpoint: endpoints.client) {
+            logger.log(BrokerEvent("admin-refused", ["service": service.rawValue, "principal": principal, "reason": refusal]))
+            return error(.forbidden, refusal)
+        }
+        let (taken, busy) = adminSeat.take()
+        guard let handler = taken else {
+            return busy
+                ? error(.overloaded, "another admin request is being handled; retry when it has finished")
+                : error(.unknownService, "this broker offers no admin services")
+        }
+        logger.log(BrokerEvent("admin-request", ["service": service.rawValue, "request_id": requestID.rawValue, "principal": principal, "bytes": "\(body.count)"]))
+        let seat = adminSeat
+        let commands = self.commands
+        let thread = Thread {
+            let answer = handler.handle(service: service, body: body, principal: principal)
+            seat.release()
+            let reply: BrokerReply
+            switch answer {
+            case .final(let json): reply = .final(service: service, requestID: requestID, body: json)
+            case .error(let code, let message): reply = .error(service: service, requestID: requestID, code: code, message: message)
+            }
+            commands.post(.adminAnswered(client, reply.encode()))
+        }
+        thread.name = "aiscreen.broker.admin"
+        thread.start()
+        return []
+    }
+}
