@@ -21,6 +21,6 @@ struct AIScreen: AsyncParsableCommand {
 struct Pack: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check, test, evaluate, bundle and verify rule packs.",
-        subcommands: [PackCheck.self, PackTest.self, PackEval.self, PackImpact.self, PackVersions.self, PackShow.self, PackBundleCommand.self, PackVerifyCommand.self]
+        subcommands: [PackCheck.self, PackTest.self, PackEval.self, PackImpact.self, PackVersions.self, PackShow.self, PackBundleCommand.self, PackVerifyCommand.self, PackDeploy.self, PackRollback.self]
     )
 }

@@ -125,6 +125,7 @@ struct BrokerOptions: ParsableArguments {
                 let opened = try Journal(path: path, options: options)
                 try opened.checkAtStart()
                 Self.recordPackTexts(located.filter { required.contains($0.pack.id) }, deployment: deployment, in: opened)
+                Self.recordStartActivations(packs.filter { required.contains($0.id) }, in: opened)
                 journal = JournalAdapter(journal: opened)
             } catch where error.code == .corrupt || error.code == .busy || error.code == .incompatibleSchema {
                 Console.error("error: \(error.message)")
@@ -159,6 +160,28 @@ struct BrokerOptions: ParsableArguments {
             }
         } catch {
             logger.warning("pack-text-not-recorded", metadata: ["reason": "\(error)"])
+        }
+    }
+
+    /// The principal of the activations a broker's start records.
+    static let startPrincipal = "local:broker"
+
+    /// Records the activation of each pack revision the broker starts with whose pack the journal last saw active
+    /// in another revision (or never): so the journal says which revision judged from when, also across restarts
+    /// with edited files. A failure is logged: the activation is then missing, the verdicts still name their
+    /// revision.
+    static func recordStartActivations(_ packs: [CompiledPack], in journal: Journal) {
+        let logger = Logger(label: "aiscreen.broker")
+        do {
+            let last = Dictionary(try journal.activations().map { ($0.packID, $0) }, uniquingKeysWith: { _, later in later })
+            for pack in packs where last[pack.id]?.digest != pack.digest {
+                let previous = last[pack.id]
+                try journal.record(PackActivation(
+                    at: .now(), packID: pack.id, version: pack.version, digest: pack.digest, previousVersion: previous?.version,
+                    previousDigest: previous?.digest, kind: .start, principal: startPrincipal))
+            }
+        } catch {
+            logger.warning("activation-not-recorded", metadata: ["reason": "\(error)"])
         }
     }
 
@@ -229,7 +252,9 @@ struct BrokerCommand: AsyncParsableCommand {
             the key directory may connect, each on its own endpoint (clients, workers of one pack, subscribers).
             Without it the endpoints are plaintext: client and publish must be loopback and the TCP worker endpoint
             is not opened ("worker":null), unless --insecure. Only workers of the pack revisions the broker loaded
-            may serve; others get a DISCONNECT naming the active digest. Log lines (JSON) go to stderr. SIGINT/SIGTERM: stop taking requests, finish those in
+            may serve; others get a DISCONNECT naming the active digest. 'aiscreen pack deploy DIR' and 'aiscreen pack rollback ID'
+            change the active revision while it runs (admin services: an admin key, or without keys only from this host);
+            the workers of the old revision are disconnected and 'aiscreen worker' reloads its pack files. Log lines (JSON) go to stderr. SIGINT/SIGTERM: stop taking requests, finish those in
             flight, print {"event":"stopped","counters":{…}} (requests accepted and answered, refusals by error
             code in client_errors, drops, published verdicts) and exit 0. The wire protocol is docs/PROTOCOL.md.
             """)
@@ -241,6 +266,8 @@ struct BrokerCommand: AsyncParsableCommand {
         let deployment = try options.deployment()
         let httpEndpoint = try HTTPServing.endpoint(deployment, allowPublic: options.httpPublic)
         let (broker, packs) = try options.makeBroker(deployment)
+        // Deploys come over the admin services; the workers are remote and reload their own files.
+        broker.offerAdmin(PackAdmin(deployer: PackDeployer(broker: broker, deployment: deployment, logger: Logger(label: "aiscreen.broker"))))
         let http = try await httpEndpoint.asyncMap {
             try await HTTPServing.start($0, broker: broker, deployment: deployment, packs: packs)
         }

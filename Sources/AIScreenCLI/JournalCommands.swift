@@ -52,7 +52,14 @@ struct JournalVerify: AsyncParsableCommand {
             print("  the hash chain is intact: \(report.entryCount) entries\(range)\(head)\(pruned)")
             throw ExitCode.failure
         }
-        print("OK: \(report.entryCount) entries\(range)\(head)\(pruned); \(texts.count) pack text(s), each giving its digest")
+        // Activations are a chain of their own.
+        let activations = try journalOperation { () throws(JournalError) in try journal.verifyActivations() }
+        if let broken = activations.firstBroken {
+            print("BROKEN: pack activations: \(broken)")
+            print("  \(activations.count) activation(s) before it are intact; the request chain is intact: \(report.entryCount) entries\(range)\(head)\(pruned)")
+            throw ExitCode.failure
+        }
+        print("OK: \(report.entryCount) entries\(range)\(head)\(pruned); \(texts.count) pack text(s), each giving its digest; \(activations.count) pack activation(s), chained")
     }
 }
 

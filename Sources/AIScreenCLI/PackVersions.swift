@@ -6,8 +6,13 @@ import RulesEngine
 struct PackVersions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "versions",
-        abstract: "List every pack revision the journal knows: version, digest, screenings judged, first and last use, when its text was stored.",
-        discussion: "Two digests under one version mean the pack's content changed without a new version (pack check warns of it).")
+        abstract: "List every pack revision the journal knows: version, digest, screenings judged, first and last use, when it was last activated and by whom, when its text was stored.",
+        discussion: """
+            Activations are a broker's start with a revision the journal had not seen active (by local:broker), a \
+            deploy ('aiscreen pack deploy' by the admin principal, or 'aiscreen up' after an edit, by local:up) and \
+            a rollback; --json lists each revision's activations in full (at, kind, principal, previous). Two \
+            digests under one version mean the pack's content changed without a new version (pack check warns of it).
+            """)
 
     @Argument(help: "A pack id (default: every pack).")
     var pack: String?
@@ -20,10 +25,13 @@ struct PackVersions: AsyncParsableCommand {
     func run() async throws {
         let journal = try location.open(readOnly: true)
         let revisions = try journalOperation { () throws(JournalError) in try Self.revisions(journal, packID: pack) }
+        let activations = try journalOperation { () throws(JournalError) in try journal.activations(packID: pack) }
+        func of(_ revision: PackRevisionUse) -> [PackActivation] { activations.filter { $0.packID == revision.id && $0.digest == revision.digest } }
         if json {
             for (revision, stored) in revisions {
                 guard case .object(var members) = revision.json else { continue }
                 members.append(("text_stored_at", stored.map { .string($0.description) } ?? .null))
+                members.append(("activations", .array(of(revision).map(\.json))))
                 print(JSONWriter.string(.object(members)))
             }
             return
@@ -32,9 +40,13 @@ struct PackVersions: AsyncParsableCommand {
             print(pack.map { "(the journal knows no revision of pack \(TerminalText.escaped($0)))" } ?? "(the journal knows no pack revisions)")
             return
         }
-        var rows = [["PACK", "VERSION", "DIGEST", "SCREENINGS", "FIRST USED", "LAST USED", "TEXT STORED"]]
+        var rows = [["PACK", "VERSION", "DIGEST", "SCREENINGS", "FIRST USED", "LAST USED", "LAST ACTIVATED", "BY", "TEXT STORED"]]
         for (r, stored) in revisions {
-            rows.append([r.id, r.version, r.digest, String(r.screenings), r.firstUsed?.description ?? "-", r.lastUsed?.description ?? "-", stored?.description ?? "-"])
+            let last = of(r).last
+            rows.append([
+                r.id, r.version, r.digest, String(r.screenings), r.firstUsed?.description ?? "-", r.lastUsed?.description ?? "-",
+                last.map { "\($0.at) (\($0.kind.rawValue))" } ?? "-", last?.principal ?? "-", stored?.description ?? "-",
+            ])
         }
         print(History.table(rows.map { $0.map { TerminalText.escaped($0) } }), terminator: "")
         if revisions.contains(where: { $0.stored != nil }) { print("'aiscreen pack show ID@VERSION' prints a stored revision's text") }
@@ -58,6 +70,15 @@ extension PackRevisionUse {
         .object([
             ("pack", .string(id)), ("version", .string(version)), ("digest", .string(digest)), ("screenings", .int(Int64(screenings))),
             ("first_used", firstUsed.map { .string($0.description) } ?? .null), ("last_used", lastUsed.map { .string($0.description) } ?? .null),
+        ])
+    }
+}
+
+extension PackActivation {
+    var json: JSONValue {
+        .object([
+            ("seq", .int(sequence)), ("at", .string(at.description)), ("kind", .string(kind.rawValue)), ("principal", .string(principal)),
+            ("previous", previousDigest.map { digest in .object([("version", previousVersion.map(JSONValue.string) ?? .null), ("digest", .string(digest))]) } ?? .null),
         ])
     }
 }

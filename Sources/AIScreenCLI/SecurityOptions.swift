@@ -38,11 +38,7 @@ func requireCurve() throws {
 }
 
 /// Whether a plaintext endpoint is reachable only from this host.
-func isLoopback(_ endpoint: String) -> Bool {
-    if endpoint.hasPrefix("inproc://") || endpoint.hasPrefix("ipc://") { return true }
-    for prefix in ["tcp://127.", "tcp://localhost:", "tcp://[::1]:"] where endpoint.hasPrefix(prefix) { return true }
-    return false
-}
+func isLoopback(_ endpoint: String) -> Bool { isLoopbackEndpoint(endpoint) }
 
 extension BrokerOptions {
     /// CURVE for the broker when its key pair exists in the key directory (every peer key is then checked at

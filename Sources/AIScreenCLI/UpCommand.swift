@@ -26,7 +26,9 @@ struct Up: AsyncParsableCommand {
             Edited packs are deployed without a restart: about a second after a pool's pack files change, the \
             pack is loaded, checked and its test cases run; only when both pass is its text journaled, the revision \
             made active and the pool's workers replaced (pack-deployed). Otherwise the old revision stays \
-            (deploy-refused, with every error or failing case). 'aiscreen status' shows what is active.
+            (deploy-refused, with every error or failing case). 'aiscreen pack deploy DIR' and 'aiscreen pack \
+            rollback ID' do the same on request (admin services: an admin key, or without keys only from this \
+            host); every activation is journaled. 'aiscreen status' shows what is active.
 
             Log lines go to stderr, one JSON object per line by default (--log-format text for people): ready, \
             worker-joined, worker-left, worker-refused (with the reason), failed-closed (which pack and why), \
@@ -73,14 +75,15 @@ struct Up: AsyncParsableCommand {
         let pool = WorkerPoolService(context: context) { endpoints in
             Self.startWorkers(running, broker: broker, deployment: deployment, context: context, endpoints: endpoints, http: http)
         }
-        let watcher = PackWatcher(
-            pools: running.map { PackWatcher.Pool(pool: $0.pool, pack: $0.pack) }, broker: broker, deployment: deployment,
-            logger: Logger(label: "aiscreen.up"),
-            startWorkers: { Self.startPool($0, pack: $1, deployment: deployment, context: context) },
-            replace: { id, workers in
-                guard let service = try? ServiceName("pack.\(id)") else { return false }
-                return pool.replace(service, with: workers)
-            })
+        let deployer = PackDeployer(broker: broker, deployment: deployment, logger: logger) { pack in
+            // The new revision's workers, in the place of every pool's that serves its pack.
+            let serving = running.filter { $0.pack.id == pack.id }
+            guard !serving.isEmpty, let service = try? ServiceName("pack.\(pack.id)") else { return nil }
+            let workers = serving.flatMap { Self.startPool($0.pool, pack: pack, deployment: deployment, context: context) }
+            return pool.replace(service, with: workers) ? workers.count : 0
+        }
+        broker.offerAdmin(PackAdmin(deployer: deployer))
+        let watcher = PackWatcher(pools: running.map { PackWatcher.Pool(pool: $0.pool, packID: $0.pack.id) }, deployer: deployer)
         let loop = BrokerLoopService(broker: broker) { endpoints in
             http?.follow()
             pool.brokerListens(endpoints)

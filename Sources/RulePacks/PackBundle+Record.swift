@@ -29,6 +29,14 @@ public struct RecordedPackText: Sendable, Hashable {
         return text.digest == pack.digest ? text : nil
     }
 
+    /// The overrides as the loader takes them (``PackLoader/overrides`` of one pack); empty when there are none or
+    /// they are not a JSON object.
+    public var parsedOverrides: [String: Located<JSONValue>] {
+        guard let overrides, case .object(let members)? = try? JSONParser().parse(overrides) else { return [:] }
+        let at = SourceLocation(file: "journal:overrides", line: 1, column: 1)
+        return Dictionary(members.map { ($0.0, Located($0.1, at: at)) }, uniquingKeysWith: { _, last in last })
+    }
+
     /// The bundle, when ``content`` is one.
     public var bundle: PackBundle? { try? PackBundle(decoding: content, file: "journal") }
 

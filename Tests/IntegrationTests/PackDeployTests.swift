@@ -61,7 +61,7 @@ struct PackDeployTests {
         #expect(versions.map { $0.first } == ["1.1.0", "1.2.0"], "\(counted.out)")
         #expect(versions.allSatisfy { Int($0.last ?? "") ?? 0 > 0 }, "\(counted.out)")
         let status = try runCommand(["status", "--connect", endpoint])
-        #expect(status.out.split(separator: "\n").contains { $0.hasPrefix("gdpr ") && $0.contains(" 1.2.0 ") && $0.contains("1.2.0 sha256:") && $0.hasSuffix(": 2") }, "\(status.out)")
+        #expect(status.out.split(separator: "\n").contains { $0.hasPrefix("gdpr ") && $0.contains(" 1.2.0 ") && $0.contains("1.2.0 sha256:") && $0.contains(": 2 ") && $0.contains("deployed 1.2.0 at ") }, "\(status.out)")
         let shown = try runCommand(["pack", "show", "gdpr@1.2.0", "--journal", journal])
         #expect(shown.status == 0 && shown.out.contains("\nversion: 1.2.0\n"), "the deployed revision's text is in the journal: \(shown.err)")
 
@@ -81,7 +81,7 @@ struct PackDeployTests {
         }
         #expect(refusedForCases != nil, "\(up.errorOutput.suffix(3))")
         let still = try runCommand(["status", "--connect", endpoint])
-        #expect(still.out.split(separator: "\n").contains { $0.hasPrefix("gdpr ") && $0.contains(" 1.2.0 ") }, "\(still.out)")
+        #expect(still.out.split(separator: "\n").contains { $0.hasPrefix("gdpr ") && $0.contains(" 1.2.0 ") && $0.contains("refused 1.3.0 at ") && $0.contains("test case(s) fail") }, "\(still.out)")
 
         // The MED report of a screening judged by 1.2.0 still names the pack: the folder now holds another revision,
         // so its title and legal basis come from the journal's copy.

@@ -99,7 +99,8 @@ final class SecureCluster {
 
     static let packs = ["ai-act", "gdpr", "workplace"]
 
-    init(journal: Bool = false, extraKeys: [[String]] = [], brokerArguments: [String] = []) throws {
+    /// - Parameter rules: the folder of rule packs the broker loads and the workers serve from (`rules/<pack>`).
+    init(journal: Bool = false, extraKeys: [[String]] = [], brokerArguments: [String] = [], rules: String = "rules") throws {
         keys = NSTemporaryDirectory() + "aiscreen-keys-\(UUID().uuidString)"
         var make: [[String]] = [["--role", "broker"], ["--role", "client", "--name", "procurement"], ["--role", "client", "--name", "other"],
             ["--role", "auditor", "--name", "dpo"], ["--role", "subscriber", "--name", "dashboard"]]
@@ -113,6 +114,7 @@ final class SecureCluster {
         try "broker:\n  heartbeat_ms: 200\n  heartbeat_liveness: 3\n".write(toFile: config, atomically: true, encoding: .utf8)
         var arguments = ["broker", "--config", config, "--keys", keys, "--client", "tcp://127.0.0.1:*", "--worker", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*"]
         if let path = self.journal { arguments += ["--journal", path] }
+        if rules != "rules" { arguments += ["--rules", rules] }
         broker = try Child(arguments + brokerArguments, captureStandardError: true)
         let listening = try JSONParser().parse(try broker.line { $0.contains("\"listening\"") })
         guard case .string(let c)? = listening["client"], case .string(let w)? = listening["worker"], case .string(let p)? = listening["publish"],
@@ -121,7 +123,7 @@ final class SecureCluster {
         (client, worker, publish) = (c, w, p)
         if case .string(let base)? = listening["http"] { http = base } else { http = nil }
         for pack in Self.packs {
-            workers.append(try Child(["worker", "--pack", "rules/\(pack)", "--connect", worker, "--key", secret(.init("workers/\(pack)/\(pack)-1")), "--broker-key", brokerKey, "--config", config]))
+            workers.append(try Child(["worker", "--pack", "\(rules)/\(pack)", "--connect", worker, "--key", secret(.init("workers/\(pack)/\(pack)-1")), "--broker-key", brokerKey, "--config", config]))
         }
         try waitForWorkers()
     }
