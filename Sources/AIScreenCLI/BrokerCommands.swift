@@ -267,7 +267,7 @@ struct BrokerCommand: AsyncParsableCommand {
         let httpEndpoint = try HTTPServing.endpoint(deployment, allowPublic: options.httpPublic)
         let (broker, packs) = try options.makeBroker(deployment)
         // Deploys come over the admin services; the workers are remote and reload their own files.
-        broker.offerAdmin(PackAdmin(deployer: PackDeployer(broker: broker, deployment: deployment, logger: Logger(label: "aiscreen.broker"))))
+        PackAdmin.offer(on: broker, deployer: PackDeployer(broker: broker, deployment: deployment, logger: Logger(label: "aiscreen.broker")))
         let http = try await httpEndpoint.asyncMap {
             try await HTTPServing.start($0, broker: broker, deployment: deployment, packs: packs)
         }

@@ -26,14 +26,33 @@ struct AdminConnection: ParsableArguments {
     }
 
     /// Sends one admin request, prints the outcome and fails unless the revision is (or already was) active.
-    /// - Parameter rewrite: turns the problems' file names back into the user's (a bundle made from a folder).
-    func call(_ service: ServiceName, body: [UInt8], rewrite: @escaping (String) -> String = { $0 }) async throws {
+    /// - Parameters:
+    ///   - members: the body's members; without CURVE keys the local admin token (``AdminToken``) is added as `token`.
+    ///   - rewrite: turns the problems' file names back into the user's (a bundle made from a folder).
+    func call(_ service: ServiceName, members: [(String, [UInt8])], rewrite: @escaping (String) -> String = { $0 }) async throws {
         let deployment = try NetworkCommands.deployment(config: config)
         let endpoint = connect ?? deployment.clientEndpoint
         let curve = try keys.clientKeys(deployment)
+        var members = members
+        if curve == nil {
+            do {
+                members.insert(("token", JSONWriter.bytes(.string(try AdminToken.read(in: deployment.keysDirectory)))), at: 0)
+            } catch {
+                Console.error("error: \(error) — without CURVE keys only the user who runs the broker may deploy, with the admin token it wrote; with keys use --key keys/admins/NAME.key_secret")
+                throw ExitCode.failure
+            }
+        }
+        // {"token":…,"bundle":{…}}: members are JSON texts already (a bundle is sent as it is).
+        var body = Array("{".utf8)
+        for (index, (name, value)) in members.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body += JSONWriter.bytes(.string(name)) + [UInt8(ascii: ":")] + value
+        }
+        body.append(UInt8(ascii: "}"))
+        let request = body
         let timeout = timeoutMs
         let reply = try await NetworkCommands.onThread(name: "aiscreen.admin") { () throws -> BrokerReply? in
-            try BrokerCall.ask(service, body: body, endpoint: endpoint, curve: curve, timeoutMilliseconds: timeout)
+            try BrokerCall.ask(service, body: request, endpoint: endpoint, curve: curve, timeoutMilliseconds: timeout)
         }
         switch reply {
         case nil, .partial?:
@@ -102,7 +121,8 @@ struct PackDeploy: AsyncParsableCommand {
             error and failing case is printed; the exit status is then 1.
 
             Who may deploy: with CURVE keys only an admin key (--key keys/admins/NAME.key_secret); without keys only \
-            on a loopback client endpoint. 'aiscreen status' then shows the active revision and the outcome; \
+            on a loopback client endpoint, by a user who can read the admin token the broker wrote (keys/admin.token, \
+            mode 0600; security.keys names the folder). 'aiscreen status' then shows the active revision and the outcome; \
             'aiscreen pack rollback ID' goes back.
             """)
 
@@ -154,7 +174,7 @@ struct PackDeploy: AsyncParsableCommand {
             let folder = pack.hasSuffix("/") ? pack : pack + "/"
             rewrite = { $0.replacingOccurrences(of: sent, with: folder) }
         }
-        try await connection.call(.adminDeploy, body: body, rewrite: rewrite)
+        try await connection.call(.adminDeploy, members: [("bundle", body)], rewrite: rewrite)
     }
 }
 
@@ -181,8 +201,8 @@ struct PackRollback: AsyncParsableCommand {
     @OptionGroup var connection: AdminConnection
 
     func run() async throws {
-        var members: [(String, JSONValue)] = [("pack", .string(id))]
-        if let to { members.append(("to", .string(to))) }
-        try await connection.call(.adminRollback, body: JSONWriter.bytes(.object(members)))
+        var members: [(String, [UInt8])] = [("pack", JSONWriter.bytes(.string(id)))]
+        if let to { members.append(("to", JSONWriter.bytes(.string(to)))) }
+        try await connection.call(.adminRollback, members: members)
     }
 }

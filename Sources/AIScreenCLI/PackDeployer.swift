@@ -4,6 +4,7 @@ import Journal
 import Logging
 import RulePacks
 import RulesEngine
+import Security
 import Synchronization
 import Wire
 
@@ -240,6 +241,20 @@ final class PackDeployer: Sendable {
 struct PackAdmin: BrokerAdmin {
     let deployer: PackDeployer
 
+    /// Offers the admin services on `broker`; without CURVE with the local admin token in the key directory (made
+    /// now unless there is one), and none at all when it cannot be made.
+    static func offer(on broker: BrokerService, deployer: PackDeployer) {
+        var token: String?
+        if !broker.isSecure {
+            do {
+                token = try AdminToken.prepare(in: deployer.deployment.keysDirectory)
+            } catch {
+                deployer.logger.warning("admin-token-unavailable", metadata: ["reason": "\(error)", "effect": "pack deploy and rollback are refused"])
+            }
+        }
+        broker.offerAdmin(PackAdmin(deployer: deployer), localToken: token)
+    }
+
     func handle(service: ServiceName, body: [UInt8], principal: String) -> BrokerAdminAnswer {
         if service == .adminRollback {
             guard case .object(let members)? = try? JSONParser().parse(body), case .string(let pack)? = members.first(where: { $0.0 == "pack" })?.1 else {
@@ -249,10 +264,15 @@ struct PackAdmin: BrokerAdmin {
             if case .string(let to)? = members.first(where: { $0.0 == "to" })?.1 { target = to }
             return .final(JSONWriter.bytes(deployer.rollback(pack, to: target, principal: principal).json))
         }
-        // admin.deploy: the body is a pack bundle; it is loaded from a scratch file like any bundle file.
+        // admin.deploy: the body's `bundle` is a pack bundle; it is loaded from a scratch file like any bundle file.
         let bundle: PackBundle
+        let bytes: [UInt8]
         do {
-            bundle = try PackBundle(decoding: body, file: "deploy.aispack")
+            guard case .object(let members)? = try? JSONParser(limits: PackBundle.jsonLimits).select(.members(["bundle": .whole]), in: body), let value = members.first?.1 else {
+                return .error(.malformed, "the body must be {\"bundle\": <a pack bundle, as 'aiscreen pack bundle' writes it>}")
+            }
+            bytes = JSONWriter.bytes(value)
+            bundle = try PackBundle(decoding: bytes, file: "deploy.aispack")
         } catch {
             let outcome = PackDeployer.Outcome(result: .refused, pack: "?", reason: "the body is not a pack bundle", problems: [error.description], kind: .deploy)
             return .final(JSONWriter.bytes(outcome.json))
@@ -262,7 +282,7 @@ struct PackAdmin: BrokerAdmin {
         let file = scratch.appendingPathComponent("deploy.aispack").path
         do {
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try Data(body).write(to: URL(fileURLWithPath: file))
+            try Data(bytes).write(to: URL(fileURLWithPath: file))
         } catch {
             return .error(.internalError, "cannot write a scratch copy of the bundle: \(error)")
         }

@@ -82,7 +82,7 @@ struct Up: AsyncParsableCommand {
             let workers = serving.flatMap { Self.startPool($0.pool, pack: pack, deployment: deployment, context: context) }
             return pool.replace(service, with: workers) ? workers.count : 0
         }
-        broker.offerAdmin(PackAdmin(deployer: deployer))
+        PackAdmin.offer(on: broker, deployer: deployer)
         let watcher = PackWatcher(pools: running.map { PackWatcher.Pool(pool: $0.pool, packID: $0.pack.id) }, deployer: deployer)
         let loop = BrokerLoopService(broker: broker) { endpoints in
             http?.follow()

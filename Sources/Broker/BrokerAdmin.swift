@@ -1,4 +1,5 @@
 import Foundation
+import RulesEngine
 import Security
 import Synchronization
 public import Wire
@@ -26,23 +27,48 @@ public enum BrokerAdminAnswer: Sendable, Equatable {
 }
 
 /// Who may use the admin services: with CURVE, only a principal of role `admin`; without, only on a client endpoint
-/// no other host can reach (loopback TCP, `ipc://`, `inproc://`).
+/// no other host can reach (loopback TCP, `ipc://`, `inproc://`) and only with the local admin token (``AdminToken``,
+/// the body's `token`), so that another user of the host cannot either.
 enum AdminAccess {
-    static func refusal(principal: String, secure: Bool, clientEndpoint: String) -> String? {
+    /// - Parameters:
+    ///   - token: the `token` member of the request body, if any.
+    ///   - expected: the broker's local admin token; nil: there is none, so without CURVE nobody may.
+    static func refusal(principal: String, secure: Bool, clientEndpoint: String, token: String?, expected: String?) -> String? {
         if secure {
             return Principal(userID: principal)?.role == .admin
                 ? nil : "\(principal) may not use the admin services; they need a key of role admin (aiscreen keys generate --role admin)"
         }
-        return isLoopbackEndpoint(clientEndpoint)
-            ? nil : "the client endpoint \(clientEndpoint) is not loopback and has no CURVE keys: admin services are refused until keys exist (aiscreen keys generate)"
+        guard isLoopbackEndpoint(clientEndpoint) else {
+            return "the client endpoint \(clientEndpoint) is not loopback and has no CURVE keys: admin services are refused until keys exist (aiscreen keys generate)"
+        }
+        guard let expected, !expected.isEmpty, let token, AdminToken.matches(token, expected) else {
+            return "without CURVE keys the admin services need the broker's local admin token (the file admin.token in its key directory, mode 0600)"
+        }
+        return nil
+    }
+
+    /// The body's `token` member, when the body is a JSON object with a string there. Only `token` is built; the rest
+    /// (a bundle of up to the max message size) is scanned with limits that fit a bundle.
+    static func token(in body: [UInt8]) -> String? {
+        let limits = JSONLimits(maxDepth: 16, maxStringLength: body.count, maxContainerCount: 10_000, maxValues: 1_000_000)
+        guard case .object(let members)? = try? JSONParser(limits: limits).select(.members(["token": .whole]), in: body),
+            case .string(let token)? = members.first?.1
+        else { return nil }
+        return token
     }
 }
 
-/// The admin handler and whether it is busy (one admin request at a time).
+/// The admin handler, the local admin token, and whether it is busy (one admin request at a time).
 final class AdminSeat: Sendable {
     private let state = Mutex<(handler: (any BrokerAdmin)?, busy: Bool)>((nil, false))
+    private let localToken = Mutex<String?>(nil)
 
-    func install(_ handler: any BrokerAdmin) { state.withLock { $0.handler = handler } }
+    func install(_ handler: any BrokerAdmin, localToken token: String?) {
+        state.withLock { $0.handler = handler }
+        localToken.withLock { $0 = token }
+    }
+
+    var token: String? { localToken.withLock { $0 } }
 
     /// The handler, marked busy; nil when there is none or it is busy (`busy` tells which).
     func take() -> (handler: (any BrokerAdmin)?, busy: Bool) {
@@ -73,7 +99,8 @@ extension BrokerService {
         if size > configuration.maxMessageBytes {
             return error(.tooLarge, "the message has \(size) bytes; the limit is \(configuration.maxMessageBytes) (broker.max_message_bytes)")
         }
-        if let refusal = AdminAccess.refusal(principal: principal, secure: isSecure, clientEndpoint: endpoints.client) {
+        let offered = isSecure ? nil : AdminAccess.token(in: body)
+        if let refusal = AdminAccess.refusal(principal: principal, secure: isSecure, clientEndpoint: endpoints.client, token: offered, expected: adminSeat.token) {
             logger.log(BrokerEvent("admin-refused", ["service": service.rawValue, "principal": principal, "reason": refusal]))
             return error(.forbidden, refusal)
         }

@@ -119,7 +119,9 @@ public final class BrokerService: Sendable {
 
     /// Offers the admin services (`admin.deploy`, `admin.rollback`) through `handler`; without one they are
     /// `unknown-service`. Call before ``run(onListening:)``.
-    public func offerAdmin(_ handler: any BrokerAdmin) { adminSeat.install(handler) }
+    /// - Parameter localToken: without CURVE, the token a request's body must carry (``Security/AdminToken``); nil
+    ///   refuses every admin request on a broker without CURVE.
+    public func offerAdmin(_ handler: any BrokerAdmin, localToken: String?) { adminSeat.install(handler, localToken: localToken) }
 
     /// The journal the broker writes, if any.
     public var journalSeam: (any BrokerJournal)? { journal }

@@ -20,6 +20,8 @@ public struct PackBundle: Sendable, Hashable {
     public static let format = "aiscreen-pack-bundle/1"
     /// The file name extension.
     public static let fileExtension = ".aispack"
+    /// What a bundle's JSON may hold: files are base64 strings of up to 64 MiB.
+    public static let jsonLimits = JSONLimits(maxDepth: 16, maxStringLength: 64 << 20, maxContainerCount: 10_000, maxValues: 1_000_000)
 
     public var manifest: Manifest
     /// The Ed25519 signature over ``Manifest/signedBytes``; nil for an unsigned bundle.
@@ -108,7 +110,7 @@ public struct PackBundle: Sendable, Hashable {
         func invalid(_ message: String) -> RuleDiagnostic { RuleDiagnostic(.error, .bundleInvalid, message, at: at) }
         let json: JSONValue
         do {
-            json = try JSONParser(limits: JSONLimits(maxDepth: 16, maxStringLength: 64 << 20, maxContainerCount: 10_000, maxValues: 1_000_000)).parse(bytes)
+            json = try JSONParser(limits: Self.jsonLimits).parse(bytes)
         } catch {
             throw invalid("not a pack bundle: \(error)")
         }

@@ -23,7 +23,7 @@ struct PackAdminTests {
             for pack in ["ai-act", "gdpr", "workplace"] {
                 try "pack: \(root)/rules/\(pack)\ncount: 2\n".write(toFile: root + "/workers/\(pack).yaml", atomically: true, encoding: .utf8)
             }
-            try "rules: \(root)/rules\nworkers: \(root)/workers\n".write(toFile: config, atomically: true, encoding: .utf8)
+            try "rules: \(root)/rules\nworkers: \(root)/workers\nsecurity:\n  keys: \(root)/keys\n".write(toFile: config, atomically: true, encoding: .utf8)
         }
 
         /// A copy of the gdpr pack in `edits/name` (so its schema is found as from `rules/gdpr`) with `version`, and
@@ -67,15 +67,28 @@ struct PackAdminTests {
         }
         let ready = try JSONParser().parse(try up.line { $0.contains("\"ready\"") })
         guard case .string(let endpoint)? = ready["client"] else { throw HarnessError(description: "\(ready)") }
+        // Without CURVE keys the broker wrote a local admin token only its user can read; without it (or with
+        // another) nobody may deploy, even on loopback.
+        var mode = stat()
+        #expect(stat(scratch.root + "/keys/admin.token", &mode) == 0 && mode.st_mode & 0o777 == 0o600)
+        let other = scratch.root + "/other.yaml"
+        try "security:\n  keys: \(scratch.root)/otherkeys\n".write(toFile: other, atomically: true, encoding: .utf8)
+        let noToken = try runCommand(["pack", "deploy", scratch.root + "/rules/gdpr", "--connect", endpoint, "--config", other])
+        #expect(noToken.status == 1 && noToken.err.contains("admin.token: does not exist"), "\(noToken.err)")
+        try FileManager.default.createDirectory(atPath: scratch.root + "/otherkeys", withIntermediateDirectories: true)
+        try (String(repeating: "0", count: 64) + "\n").write(toFile: scratch.root + "/otherkeys/admin.token", atomically: true, encoding: .utf8)
+        chmod(scratch.root + "/otherkeys/admin.token", 0o600)
+        let wrongToken = try runCommand(["pack", "deploy", scratch.root + "/rules/gdpr", "--connect", endpoint, "--config", other])
+        #expect(wrongToken.status == 1 && wrongToken.err.contains("[forbidden]") && wrongToken.err.contains("admin token"), "\(wrongToken.err)")
         func status() throws -> String? {
-            try runCommand(["status", "--connect", endpoint]).out.split(separator: "\n").map(String.init).first { $0.hasPrefix("gdpr ") }
+            try runCommand(["status", "--connect", endpoint, "--config", scratch.config]).out.split(separator: "\n").map(String.init).first { $0.hasPrefix("gdpr ") }
         }
 
         // A deploy in the middle of pipelined load: every request answered, none failed closed.
         let edited = try scratch.gdpr("edited", version: "1.2.0")
         let load = try Child(["load", "--connect", endpoint, "--seconds", "5", "--service", "screen", "--window", "50"])
         Thread.sleep(forTimeInterval: 1.5)
-        let deployed = try runCommand(["pack", "deploy", edited, "--connect", endpoint])
+        let deployed = try runCommand(["pack", "deploy", edited, "--connect", endpoint, "--config", scratch.config])
         #expect(deployed.status == 0, "\(deployed.out) \(deployed.err)")
         #expect(deployed.out.hasPrefix("deployed gdpr 1.2.0 sha256:") && deployed.out.contains(" (was 1.1.0 sha256:") && deployed.out.contains("2 in-process worker(s) replaced"), "\(deployed.out)")
         let result = try load.line(within: 30) { $0.contains("replies/s") }
@@ -88,38 +101,38 @@ struct PackAdminTests {
 
         // A revision whose own test cases fail is refused with each failing case, named in the officer's folder.
         let failing = try scratch.gdpr("failing", version: "1.3.0") { $0.replacingOccurrences(of: "verdict: rejected", with: "verdict: approved") }
-        let refused = try runCommand(["pack", "deploy", failing, "--connect", endpoint])
+        let refused = try runCommand(["pack", "deploy", failing, "--connect", endpoint, "--config", scratch.config])
         #expect(refused.status == 1)
         #expect(refused.out.hasPrefix("refused gdpr 1.3.0 sha256:") && refused.out.contains("test case(s) fail; 1.2.0 sha256:") && refused.out.contains(" stays active"), "\(refused.out)")
         #expect(refused.out.contains("\n  \(failing)/tests/") && refused.out.contains("verdict: expected rejected, got approved"), "\(refused.out)")
         // A pack with an error is not even sent; the broker refuses it as well when it comes as a bundle.
         let broken = try scratch.gdpr("broken", version: "1.3.0") { $0 + "\nbroken: [\n" }
-        let notSent = try runCommand(["pack", "deploy", broken, "--connect", endpoint])
+        let notSent = try runCommand(["pack", "deploy", broken, "--connect", endpoint, "--config", scratch.config])
         #expect(notSent.status == 1 && notSent.err.contains("\(broken)/pack.yaml:") && notSent.err.contains("[yaml-syntax]") && notSent.err.contains("was not sent"), "\(notSent.err)")
         let bundle = scratch.root + "/gdpr-1.3.0.aispack"
         #expect(try runCommand(["pack", "bundle", failing, "-o", bundle]).status == 0)
         let tampered = try String(contentsOfFile: bundle, encoding: .utf8).replacingOccurrences(of: "\"version\":\"1.3.0\"", with: "\"version\":\"1.4.0\"")
         try tampered.write(toFile: bundle, atomically: true, encoding: .utf8)
-        let refusedBundle = try runCommand(["pack", "deploy", bundle, "--connect", endpoint])
+        let refusedBundle = try runCommand(["pack", "deploy", bundle, "--connect", endpoint, "--config", scratch.config])
         #expect(refusedBundle.status == 1 && refusedBundle.out.contains("the pack has errors") && refusedBundle.out.contains("[bundle-tampered]"), "\(refusedBundle.out)")
         let still = try #require(try status())
         #expect(still.contains(" 1.2.0 ") && still.contains("refused"), "\(still)")
 
         // Deploying the active revision again changes nothing.
-        let again = try runCommand(["pack", "deploy", edited, "--connect", endpoint])
+        let again = try runCommand(["pack", "deploy", edited, "--connect", endpoint, "--config", scratch.config])
         #expect(again.status == 0 && again.out.hasPrefix("unchanged: gdpr 1.2.0 sha256:"), "\(again.out)")
 
         // Rollback to the revision before, from the journal's copy (the folder it came from is gone), then forward
         // again by version.
         try FileManager.default.removeItem(atPath: edited)
-        let back = try runCommand(["pack", "rollback", "gdpr", "--connect", endpoint])
+        let back = try runCommand(["pack", "rollback", "gdpr", "--connect", endpoint, "--config", scratch.config])
         #expect(back.status == 0 && back.out.hasPrefix("rolled back gdpr to 1.1.0 sha256:") && back.out.contains("(was 1.2.0 sha256:"), "\(back.out) \(back.err)")
         #expect(try status()?.contains(" 1.1.0 ") == true)
-        let forward = try runCommand(["pack", "rollback", "gdpr", "--to", "1.2.0", "--connect", endpoint])
+        let forward = try runCommand(["pack", "rollback", "gdpr", "--to", "1.2.0", "--connect", endpoint, "--config", scratch.config])
         #expect(forward.status == 0 && forward.out.hasPrefix("rolled back gdpr to 1.2.0 sha256:"), "\(forward.out) \(forward.err)")
         let after = try #require(try status())
         #expect(after.contains(" 1.2.0 ") && after.contains("1.2.0 sha256:") && after.contains(": 2 ") && after.contains("rolled back to 1.2.0 at "), "\(after)")
-        let unknown = try runCommand(["pack", "rollback", "gdpr", "--to", "0.1.0", "--connect", endpoint])
+        let unknown = try runCommand(["pack", "rollback", "gdpr", "--to", "0.1.0", "--connect", endpoint, "--config", scratch.config])
         #expect(unknown.status == 1 && unknown.out.contains("the journal has no text of gdpr 0.1.0"), "\(unknown.out)")
         // A screening after the rollback is judged by 1.2.0.
         let submitted = try runCommand(["submit", "--connect", endpoint, Repo.path("examples/requests/01-aarhusai-chat-platform.json"), "--json"])
