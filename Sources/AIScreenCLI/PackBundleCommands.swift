@@ -27,6 +27,22 @@ struct PackBundleCommand: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
+        let bundle = try Self.make(pack, signedWith: sign, otherwise: "then bundle again")
+        let path = output ?? "\(bundle.manifest.id)-\(bundle.manifest.version)\(PackBundle.fileExtension)"
+        guard FileManager.default.createFile(atPath: path, contents: Data(bundle.encoded)) else {
+            Console.error("error: cannot write \(path)")
+            throw ExitCode.failure
+        }
+        let m = bundle.manifest
+        print("\(path): \(m.id) \(m.version) \(m.digest), \(m.files.count) files, " + (m.signer.map { "signed by \($0) (key \(String(m.signerKey?.prefix(16) ?? ""))…)" } ?? "unsigned"))
+    }
+}
+
+extension PackBundleCommand {
+    /// The bundle of the pack folder `folder`, signed with the secret key file `sign` when given; prints the pack's
+    /// errors (or the key's) and fails otherwise.
+    /// - Parameter next: what the user does after fixing the pack, e.g. "then bundle again".
+    static func make(_ folder: String, signedWith sign: String?, otherwise next: String) throws -> PackBundle {
         var signer: PackSigner?
         if let sign {
             do {
@@ -37,21 +53,13 @@ struct PackBundleCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
-        let bundle: PackBundle
         do {
-            bundle = try PackBundle.make(directory: pack, created: PackBundle.timestamp(Date.now), signer: signer)
+            return try PackBundle.make(directory: folder, created: PackBundle.timestamp(Date.now), signer: signer)
         } catch {
             for d in error.diagnostics where d.severity == .error { Console.error(d.description) }
-            Console.error("error: fix the rule pack problems above ('aiscreen pack check \(pack)'), then bundle again")
+            Console.error("error: fix the rule pack problems above ('aiscreen pack check \(folder)'), \(next)")
             throw ExitCode.failure
         }
-        let path = output ?? "\(bundle.manifest.id)-\(bundle.manifest.version)\(PackBundle.fileExtension)"
-        guard FileManager.default.createFile(atPath: path, contents: Data(bundle.encoded)) else {
-            Console.error("error: cannot write \(path)")
-            throw ExitCode.failure
-        }
-        let m = bundle.manifest
-        print("\(path): \(m.id) \(m.version) \(m.digest), \(m.files.count) files, " + (m.signer.map { "signed by \($0) (key \(String(m.signerKey?.prefix(16) ?? ""))…)" } ?? "unsigned"))
     }
 }
 

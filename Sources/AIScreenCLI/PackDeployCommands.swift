@@ -150,24 +150,7 @@ struct PackDeploy: AsyncParsableCommand {
                 rewrite = { $0.replacingOccurrences(of: sent, with: path) }
             }
         } else {
-            var signer: PackSigner?
-            if let sign {
-                do {
-                    let (name, key) = try SignerKeyFiles.readSecret(sign)
-                    signer = PackSigner(name: name, secretKey: key)
-                } catch {
-                    Console.error("error: \(error)")
-                    throw ExitCode.failure
-                }
-            }
-            let bundle: PackBundle
-            do {
-                bundle = try PackBundle.make(directory: pack, created: PackBundle.timestamp(Date.now), signer: signer)
-            } catch {
-                for d in error.diagnostics where d.severity == .error { Console.error(d.description) }
-                Console.error("error: the pack has errors, so it was not sent; fix them ('aiscreen pack check \(pack)') and deploy again")
-                throw ExitCode.failure
-            }
+            let bundle = try PackBundleCommand.make(pack, signedWith: sign, otherwise: "then deploy again (the pack was not sent)")
             body = bundle.encoded
             // The broker names files inside the bundle it got; show them as the folder's.
             let sent = "\(bundle.manifest.id)-\(bundle.manifest.version)\(PackBundle.fileExtension):"

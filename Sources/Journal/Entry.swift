@@ -39,18 +39,8 @@ struct Entry: Sendable {
     var canonicalBytes: [UInt8] {
         var out = Array("aiscreen.journal.entry.v1\n".utf8)
         out.reserveCapacity(160 + (result?.count ?? 0))
-        func field(_ bytes: some Collection<UInt8>) {
-            let n = UInt32(truncatingIfNeeded: bytes.count)
-            out += [UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)]
-            out += bytes
-        }
-        func field(_ text: String?) {
-            guard let text else {
-                out += [0xff, 0xff, 0xff, 0xff]
-                return
-            }
-            field(text.utf8)
-        }
+        func field(_ bytes: some Collection<UInt8>) { CanonicalField.append(bytes, to: &out) }
+        func field(_ text: String?) { CanonicalField.append(text, to: &out) }
         field(String(sequence))
         field(kind.rawValue)
         field(at)
@@ -91,6 +81,24 @@ struct Entry: Sendable {
     }
 
     static let genesis = [UInt8](repeating: 0, count: 32)
+}
+
+/// How the chains encode a field: a 4-byte big-endian length and the bytes, or `FFFFFFFF` for NULL, so no two
+/// different records encode the same.
+enum CanonicalField {
+    static func append(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
+        let n = UInt32(truncatingIfNeeded: bytes.count)
+        out += [UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)]
+        out += bytes
+    }
+
+    static func append(_ text: String?, to out: inout [UInt8]) {
+        guard let text else {
+            out += [0xff, 0xff, 0xff, 0xff]
+            return
+        }
+        append(text.utf8, to: &out)
+    }
 }
 
 extension Entry {

@@ -54,22 +54,12 @@ public struct PackActivation: Hashable, Sendable {
         self.hash = ""
     }
 
-    /// The bytes the activation chain hashes: a fixed prefix, then each field as a 4-byte big-endian length and its
-    /// bytes (`FFFFFFFF` for NULL), so no two different activations encode the same.
+    /// The bytes the activation chain hashes: a fixed prefix, then each field as the request chain encodes one
+    /// (``CanonicalField``).
     var canonicalBytes: [UInt8] {
         var out = Array("aiscreen.journal.activation.v1\n".utf8)
-        func field(_ text: String?) {
-            guard let text else {
-                out += [0xff, 0xff, 0xff, 0xff]
-                return
-            }
-            let bytes = Array(text.utf8)
-            let n = UInt32(truncatingIfNeeded: bytes.count)
-            out += [UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)]
-            out += bytes
-        }
         for value in [String(sequence), at.description, packID, version, digest, previousVersion, previousDigest, kind.rawValue, principal, String(afterEntry)] {
-            field(value)
+            CanonicalField.append(value, to: &out)
         }
         return out
     }
