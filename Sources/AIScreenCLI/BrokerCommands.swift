@@ -126,6 +126,7 @@ struct BrokerOptions: ParsableArguments {
                 try opened.checkAtStart()
                 Self.recordPackTexts(located.filter { required.contains($0.pack.id) }, deployment: deployment, in: opened)
                 Self.recordStartActivations(packs.filter { required.contains($0.id) }, in: opened)
+                if deployment.journalCompactResults { ResultTexts.install(on: opened) }
                 journal = JournalAdapter(journal: opened)
             } catch where error.code == .corrupt || error.code == .busy || error.code == .incompatibleSchema {
                 Console.error("error: \(error.message)")

@@ -29,6 +29,9 @@ struct Entry: Sendable {
     var packs: [PackRevision] = []
     /// A `completed` entry that is not the verdict of record (schema 3; NULL in the table otherwise).
     var provisional = false
+    /// How ``result`` is stored: compact against this dictionary (schema 6), or whole when nil. ``result`` itself is
+    /// always the full bytes (the chain hashes those).
+    var storedResult: (dictionary: ResultDictionary, bytes: [UInt8])?
     /// Lower-case hex SHA-256, as stored.
     var hash: String = ""
 
@@ -123,9 +126,11 @@ extension Entry {
         provisional = screening.provisional
     }
 
-    /// Reads the columns of an `entry` row (packs are added by the caller). Throws on a missing or mistyped value,
-    /// which only tampering can produce (the table's CHECK constraints forbid it otherwise).
-    init(row: Row) throws {
+    /// Reads the columns of an `entry` row (packs are added by the caller), expanding a compact result with its
+    /// dictionary from `db`. Throws on a missing or mistyped value, which only tampering can produce (the table's
+    /// CHECK constraints forbid it otherwise), and on a compact result whose dictionary is missing or changed.
+    /// - Parameter fromFile: read the dictionary from the file even when it is cached (verification).
+    init(row: Row, _ db: Database, fromFile: Bool = false) throws {
         guard let kind = Kind(rawValue: try row.decode(String.self, forColumn: "kind")) else {
             throw JournalError(.corrupt, "entry \(try row.decode(Int64.self, forColumn: "seq")) has an unknown kind")
         }
@@ -140,6 +145,10 @@ extension Entry {
             prunedBefore: try row.decode(forColumn: "pruned_before"),
             hash: try row.decode(forColumn: "hash"))
         provisional = row.hasColumn("provisional") ? (try row.decode(Int64?.self, forColumn: "provisional") ?? 0) != 0 : false
+        if row.hasColumn("result_dictionary"), let digest: String = try row.decode(forColumn: "result_dictionary"), let compact = result {
+            let dictionary = try ResultDictionaries.load(digest, db, fromFile: fromFile)
+            result = Data(try dictionary.expand(Array(compact)))
+        }
     }
 
     /// Inserts the entry and its pack rows.
@@ -147,12 +156,13 @@ extension Entry {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO entry (seq, kind, at, request_id, service, body, body_sha256, principal, department,
-                    verdict, result, pruned_through, anchor_hash, pruned_before, hash, provisional)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    verdict, result, pruned_through, anchor_hash, pruned_before, hash, provisional, result_dictionary)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         try statement.execute(arguments: [
-            sequence, kind.rawValue, at, requestID, service, body, bodySHA256, principal, department, verdict, result,
-            prunedThrough, anchorHash, prunedBefore, hash, provisional ? 1 : nil,
+            sequence, kind.rawValue, at, requestID, service, body, bodySHA256, principal, department, verdict,
+            storedResult.map { Data($0.bytes) } ?? result, prunedThrough, anchorHash, prunedBefore, hash, provisional ? 1 : nil,
+            storedResult?.dictionary.digest,
         ])
         let packStatement = try db.cachedStatement(
             sql: "INSERT INTO entry_pack (seq, pack_id, version, digest, judged_by) VALUES (?, ?, ?, ?, ?)")

@@ -1,3 +1,4 @@
+import Synchronization
 internal import GRDB
 
 extension Journal {
@@ -15,12 +16,19 @@ extension Journal {
     ///   ``JournalError/isUnwritable`` (full disk, read-only file, I/O error) the broker must refuse new requests.
     public func commit(_ batch: [JournalWrite]) throws(JournalError) {
         guard !batch.isEmpty else { return }
+        // Chosen before the transaction: the chooser may read this journal (its pack texts).
+        let choose = dictionaries.withLock { $0 }
+        let chosen = batch.map { write -> ResultDictionary? in
+            guard let choose, case .completed(let screening) = write else { return nil }
+            return choose(screening.packs)
+        }
         try mapErrors("cannot write to the journal \(path)") {
             try pool.write { db in
                 var head = try ChainHead.read(db)
+                var stored = Set<String>()  // dictionaries known to be in this transaction
                 for (index, write) in batch.enumerated() {
                     do {
-                        try append(write, to: &head, db)
+                        try append(write, to: &head, db, compactingWith: chosen[index], stored: &stored)
                     } catch {
                         var failure = JournalError.from(error, "cannot write to the journal \(path)")
                         failure.batchIndex = index
@@ -31,7 +39,16 @@ extension Journal {
         }
     }
 
-    private func append(_ write: JournalWrite, to head: inout ChainHead, _ db: Database) throws {
+    /// Stores every result written from now on compact against the dictionary `choose` picks for its packs (nil:
+    /// whole). The bytes read back are the same either way (``ResultDictionary``); only the file is smaller.
+    /// `choose` is called before each commit's transaction, on the committing thread; it may read this journal.
+    public func storeResults(compactWith choose: @escaping @Sendable ([PackRevision]) -> ResultDictionary?) {
+        dictionaries.withLock { $0 = choose }
+    }
+
+    private func append(
+        _ write: JournalWrite, to head: inout ChainHead, _ db: Database, compactingWith dictionary: ResultDictionary?, stored: inout Set<String>
+    ) throws {
         var entry: Entry
         switch write {
         case .accepted(let request):
@@ -48,6 +65,15 @@ extension Journal {
                 throw JournalError(.conflict, "request id '\(screening.requestID)' already has a verdict")
             }
             entry = Entry(sequence: head.nextSequence, completed: screening)
+            if let dictionary, let compact = dictionary.compact(screening.result) {
+                if !stored.contains(dictionary.digest) {
+                    if try !Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM result_dictionary WHERE digest = ?)"), arguments: [dictionary.digest])! {
+                        try ResultDictionaries.store(dictionary, db)
+                    }
+                    stored.insert(dictionary.digest)
+                }
+                entry.storedResult = (dictionary, compact)
+            }
         }
         try head.append(&entry, db)
     }

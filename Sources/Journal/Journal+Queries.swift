@@ -34,7 +34,7 @@ extension Journal {
                         """),
                     arguments: [requestID])
                 return try row.map { row in
-                    let accepted = try Entry(row: row)
+                    let accepted = try Entry(row: row, db)
                     try Self.checkIntegrity(accepted, db)
                     let answeredAt: String? = try row.decode(forColumn: "answered_at")
                     return JournalAcceptance(
@@ -105,7 +105,7 @@ extension Journal {
         """
 
     static func record(from row: Row, _ db: Database) throws -> JournalRecord {
-        let accepted = try Entry(row: row)
+        let accepted = try Entry(row: row, db)
         // Re-hashed on every read: a record changed after it was written is never served.
         try checkIntegrity(accepted, db)
         let request = try accepted.acceptedRequest()
@@ -114,7 +114,7 @@ extension Journal {
             guard let answerRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM entry WHERE seq = ?"), arguments: [sequence]) else {
                 throw JournalError(.corrupt, "entry \(sequence) vanished while it was read")
             }
-            var completed = try Entry(row: answerRow)
+            var completed = try Entry(row: answerRow, db)
             completed.packs = try packs(of: sequence, db)
             try checkIntegrity(completed, db)
             guard completed.requestID == request.requestID, completed.provisional == provisional else {

@@ -60,7 +60,7 @@ struct ChainVerifier {
             }
             var entry: Entry
             do {
-                entry = try Entry(row: row)
+                entry = try Entry(row: row, db, fromFile: true)
                 entry.packs = try packs.take(sequence)
             } catch {
                 return broken(sequence, .malformed, "a value is missing or has the wrong type (\(error))")

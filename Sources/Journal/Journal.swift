@@ -1,4 +1,5 @@
 internal import GRDB
+import Synchronization
 internal import Glibc
 
 /// The durable, hash-chained journal of screening requests and verdicts: a compliance record from which a
@@ -45,6 +46,8 @@ public final class Journal: Sendable {
     /// The options it was opened with.
     public let options: JournalOptions
     let pool: DatabasePool
+    /// Picks the dictionary a completion's result is stored compact against (``storeResults(compactWith:)``).
+    let dictionaries = Mutex<(@Sendable ([PackRevision]) -> ResultDictionary?)?>(nil)
     /// Held while this journal is open with ``JournalOptions/exclusiveWriter``.
     let lock: JournalLock?
 

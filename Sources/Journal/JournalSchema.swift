@@ -23,11 +23,14 @@ internal import GRDB
 /// --   digest is SHA-256 over that content and is in the chain with every verdict the revision judged)
 /// -- version 5 adds pack_activation: every activation of a pack revision (start, deploy, rollback: who, when,
 /// --   from → to), a hash chain of its own (see PackActivation)
+/// -- version 6 adds result_dictionary (shared texts by digest) and entry.result_dictionary: a result stored compact,
+/// --   its shared texts replaced by references to that dictionary (see ResultDictionary); the chain hashes the full
+/// --   result either way
 /// CREATE VIEW screening AS …                 -- one row per request with its verdict, for people using sqlite3
 /// ```
 enum JournalSchema {
     /// The schema version this build writes and reads.
-    static let version = 5
+    static let version = 6
     /// `PRAGMA application_id` of a journal file: "aisc".
     static let applicationID: Int32 = 0x6169_7363
 
@@ -152,6 +155,19 @@ enum JournalSchema {
                     );
                     CREATE INDEX pack_activation_pack ON pack_activation (pack_id, seq);
                     PRAGMA user_version = 5;
+                    """)
+        }
+        // Version 6: results stored compact against a dictionary of shared texts (ResultDictionary); a NULL
+        // result_dictionary is a result stored whole, as before.
+        migrator.registerMigration("v6") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE result_dictionary (
+                        digest TEXT PRIMARY KEY,
+                        content BLOB NOT NULL
+                    ) WITHOUT ROWID;
+                    ALTER TABLE entry ADD COLUMN result_dictionary TEXT;
+                    PRAGMA user_version = 6;
                     """)
         }
         return migrator

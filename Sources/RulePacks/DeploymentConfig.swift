@@ -70,6 +70,9 @@ public struct DeploymentConfig: Sendable {
     public var journalRetentionDays = 3650
     /// `journal.max_bytes`: a cap on the journal file's size; nil for none.
     public var journalMaxBytes: Int?
+    /// `journal.compact_results` (default true): results are stored with the packs' texts as references to a
+    /// dictionary the journal keeps once, and read back byte for byte; false stores every result whole.
+    public var journalCompactResults = true
     /// `http.endpoint`: `HOST:PORT` of the read-only HTTP server; nil (or `off`) for none.
     public var httpEndpoint: String?
     /// `security.keys`: the CURVE key directory.
@@ -177,8 +180,14 @@ public struct DeploymentConfig: Sendable {
                     requiredPacks = source.strings(v, what: "required_packs").map(\.value)
                 }
             case "journal":
-                for (k, v) in source.mapping(value, what: "journal", allowed: ["path", "retention_days", "max_bytes"]) ?? [] {
+                for (k, v) in source.mapping(value, what: "journal", allowed: ["path", "retention_days", "max_bytes", "compact_results"]) ?? [] {
                     switch k.value {
+                    case "compact_results":
+                        if case .bool(let compact) = source.json(v) {
+                            journalCompactResults = compact
+                        } else {
+                            source.error(.typeMismatch, "'compact_results' must be true or false", at: k.location)
+                        }
                     case "path":
                         journalPath = source.string(v, what: "journal.path")?.value
                     case "max_bytes":
