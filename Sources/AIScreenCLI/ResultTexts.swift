@@ -8,6 +8,8 @@ import Synchronization
 final class ResultTexts: Sendable {
     let journal: Journal
     private let cache = Mutex<[String: ResultDictionary?]>([:])
+    /// The last set of revisions asked for and its dictionary: almost every screening has the same.
+    private let last = Mutex<(digests: [String], dictionary: ResultDictionary?)?>(nil)
 
     init(journal: Journal) {
         self.journal = journal
@@ -20,9 +22,18 @@ final class ResultTexts: Sendable {
     }
 
     func dictionary(for packs: [PackRevision]) -> ResultDictionary? {
+        let digests = packs.map(\.digest)
+        if let last = last.withLock({ $0 }), last.digests == digests { return last.dictionary }
+        let (chosen, complete) = build(packs)
+        if complete { last.withLock { $0 = (digests, chosen) } }
+        return chosen
+    }
+
+    /// The dictionary of `packs`, and whether the journal had every revision's text.
+    private func build(_ packs: [PackRevision]) -> (ResultDictionary?, Bool) {
         let ordered = packs.sorted { $0.id < $1.id }
         let key = ordered.map(\.digest).joined(separator: " ")
-        if let cached = cache.withLock({ $0[key] }) { return cached }
+        if let cached = cache.withLock({ $0[key] }) { return (cached, true) }
         var literals: [[UInt8]] = []
         var complete = true
         for pack in ordered {
@@ -37,6 +48,6 @@ final class ResultTexts: Sendable {
         if complete {
             cache.withLock { $0[key] = .some(dictionary) }
         }
-        return dictionary
+        return (dictionary, complete)
     }
 }

@@ -19,8 +19,13 @@ public struct ResultDictionary: Sendable, Hashable {
     public let digest: String
     /// The stored form: each entry as its length (LEB128) and its bytes.
     let content: [UInt8]
-    /// Entry indexes by FNV-1a hash of the literal.
-    private let index: [UInt64: [Int]]
+    /// Every entry's bytes, one after the other, and where each starts (one more at the end), so a lookup compares
+    /// against one buffer without touching an entry's array.
+    private let storage: [UInt8]
+    private let offsets: [Int]
+    /// Each entry's FNV-1a hash, and an open-addressing table of entry index + 1 by hash (0: empty slot).
+    private let hashes: [UInt64]
+    private let slots: [Int32]
 
     /// The shortest literal worth a reference (a reference takes 2–4 bytes).
     public static let minimumLength = 12
@@ -44,9 +49,41 @@ public struct ResultDictionary: Sendable, Hashable {
         self.entries = entries
         self.content = content
         self.digest = "sha256:" + hex(SHA256.hash(data: content))
-        var index: [UInt64: [Int]] = [:]
-        for (position, entry) in entries.enumerated() { index[Self.hash(entry[...]), default: []].append(position) }
-        self.index = index
+        var storage: [UInt8] = []
+        var offsets: [Int] = [0]
+        for entry in entries {
+            storage += entry
+            offsets.append(storage.count)
+        }
+        self.storage = storage
+        self.offsets = offsets
+        self.hashes = entries.map { Self.hash($0[...]) }
+        var size = 16
+        while size < entries.count * 2 { size <<= 1 }
+        var slots = [Int32](repeating: 0, count: size)
+        for (position, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & (size - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            slots[slot] = Int32(position + 1)
+        }
+        self.slots = slots
+    }
+
+    /// The entry whose bytes are `length` bytes at `start` with FNV-1a hash `hash`, if any.
+    @inline(__always)
+    private func find(_ hash: UInt64, _ start: UnsafePointer<UInt8>, _ length: Int, _ slots: UnsafeBufferPointer<Int32>, _ storage: UnsafeBufferPointer<UInt8>) -> Int? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let found = Int(slots[slot])
+            if found == 0 { return nil }
+            let position = found - 1
+            let offset = offsets[position]
+            if hashes[position] == hash, offsets[position + 1] - offset == length, memcmp(storage.baseAddress! + offset, start, length) == 0 {
+                return position
+            }
+            slot = (slot + 1) & mask
+        }
     }
 
     /// Reads a stored dictionary; nil when `content` is not one or does not give `digest`.
@@ -69,75 +106,82 @@ public struct ResultDictionary: Sendable, Hashable {
     /// `result` holds a `0x01` byte (it is then no JSON, and is stored as it is).
     public func compact(_ result: [UInt8]) -> [UInt8]? {
         guard !entries.isEmpty else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(result.count / 3)
-        var replaced = false
-        var i = 0
-        var copiedTo = 0
-        let n = result.count
-        while i < n {
-            let byte = result[i]
-            if byte == 0x01 { return nil }
-            guard byte == 0x22 else {
-                i += 1
-                continue
-            }
-            // A string literal: find its closing quote, hashing as it goes.
-            let start = i
-            var h: UInt64 = Self.offsetBasis
-            h = (h ^ 0x22) &* Self.prime
-            i += 1
-            while i < n {
-                let c = result[i]
-                if c == 0x01 { return nil }
-                h = (h ^ UInt64(c)) &* Self.prime
-                i += 1
-                if c == 0x5C, i < n {  // backslash: the next byte is part of the escape
-                    if result[i] == 0x01 { return nil }
-                    h = (h ^ UInt64(result[i])) &* Self.prime
-                    i += 1
-                } else if c == 0x22 {
-                    break
+        return result.withUnsafeBufferPointer { bytes -> [UInt8]? in
+            slots.withUnsafeBufferPointer { slots in
+                storage.withUnsafeBufferPointer { storage -> [UInt8]? in
+                    guard let base = bytes.baseAddress else { return nil }
+                    var out: [UInt8] = []
+                    out.reserveCapacity(bytes.count / 3)
+                    var replaced = false
+                    var i = 0
+                    var copiedTo = 0
+                    let n = bytes.count
+                    while i < n {
+                        let byte = base[i]
+                        if byte == 0x01 { return nil }
+                        guard byte == 0x22 else {
+                            i += 1
+                            continue
+                        }
+                        // A string literal: find its closing quote, hashing as it goes.
+                        let start = i
+                        var h: UInt64 = (Self.offsetBasis ^ 0x22) &* Self.prime
+                        i += 1
+                        while i < n {
+                            let c = base[i]
+                            if c == 0x01 { return nil }
+                            h = (h ^ UInt64(c)) &* Self.prime
+                            i += 1
+                            if c == 0x5C, i < n {  // backslash: the next byte is part of the escape
+                                if base[i] == 0x01 { return nil }
+                                h = (h ^ UInt64(base[i])) &* Self.prime
+                                i += 1
+                            } else if c == 0x22 {
+                                break
+                            }
+                        }
+                        let length = i - start
+                        guard length >= Self.minimumLength, let position = find(h, base + start, length, slots, storage) else { continue }
+                        out.append(contentsOf: UnsafeBufferPointer(start: base + copiedTo, count: start - copiedTo))
+                        out.append(0x01)
+                        Self.appendNumber(position, to: &out)
+                        copiedTo = i
+                        replaced = true
+                    }
+                    guard replaced else { return nil }
+                    out.append(contentsOf: UnsafeBufferPointer(start: base + copiedTo, count: n - copiedTo))
+                    return out
                 }
             }
-            let length = i - start
-            guard length >= Self.minimumLength, let candidates = index[h] else { continue }
-            for position in candidates where entries[position].count == length && entries[position].elementsEqual(result[start..<i]) {
-                out += result[copiedTo..<start]
-                out.append(0x01)
-                Self.appendNumber(position, to: &out)
-                copiedTo = i
-                replaced = true
-                break
-            }
         }
-        guard replaced else { return nil }
-        out += result[copiedTo..<n]
-        return out
     }
 
     /// The bytes `compact(_:)` was given.
     /// - Throws: ``JournalError/Code/corrupt`` when a reference names no entry.
     public func expand(_ compact: [UInt8]) throws(JournalError) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(compact.count * 4)
-        var i = 0
-        var copiedTo = 0
-        while i < compact.count {
-            guard compact[i] == 0x01 else {
+        let expanded = compact.withUnsafeBufferPointer { bytes -> [UInt8]? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count * 4)
+            var i = 0
+            var copiedTo = 0
+            let n = bytes.count
+            let base = bytes.baseAddress
+            // memchr finds each reference's marker byte.
+            while i < n, let base, let found = memchr(base + i, 0x01, n - i) {
+                i = found.assumingMemoryBound(to: UInt8.self) - UnsafeMutablePointer(mutating: base)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copiedTo..<i]))
                 i += 1
-                continue
+                guard let position = Self.readNumber(bytes, &i), position < entries.count else { return nil }
+                out.append(contentsOf: storage[offsets[position]..<offsets[position + 1]])
+                copiedTo = i
             }
-            out += compact[copiedTo..<i]
-            i += 1
-            guard let position = Self.readNumber(compact, &i), position < entries.count else {
-                throw JournalError(.corrupt, "a stored result refers to text \(i) that its dictionary \(digest) does not hold")
-            }
-            out += entries[position]
-            copiedTo = i
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copiedTo..<n]))
+            return out
         }
-        out += compact[copiedTo...]
-        return out
+        guard let expanded else {
+            throw JournalError(.corrupt, "a stored result refers to a text that its dictionary \(digest) does not hold")
+        }
+        return expanded
     }
 
     private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -159,6 +203,10 @@ public struct ResultDictionary: Sendable, Hashable {
     }
 
     static func readNumber(_ bytes: [UInt8], _ offset: inout Int) -> Int? {
+        bytes.withUnsafeBufferPointer { readNumber($0, &offset) }
+    }
+
+    static func readNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: inout Int) -> Int? {
         var value = 0
         var shift = 0
         while offset < bytes.count, shift < 35 {
