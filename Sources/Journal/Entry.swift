@@ -129,8 +129,9 @@ extension Entry {
     /// Reads the columns of an `entry` row (packs are added by the caller), expanding a compact result with its
     /// dictionary from `db`. Throws on a missing or mistyped value, which only tampering can produce (the table's
     /// CHECK constraints forbid it otherwise), and on a compact result whose dictionary is missing or changed.
-    /// - Parameter fromFile: read the dictionary from the file even when it is cached (verification).
-    init(row: Row, _ db: Database, fromFile: Bool = false) throws {
+    /// - Parameter dictionary: how to get a result dictionary by digest (default: the process's cache, else the
+    ///   file); ``Journal/verify()`` reads each from the file once per run.
+    init(row: Row, _ db: Database, dictionary: ((String) throws -> ResultDictionary)? = nil) throws {
         guard let kind = Kind(rawValue: try row.decode(String.self, forColumn: "kind")) else {
             throw JournalError(.corrupt, "entry \(try row.decode(Int64.self, forColumn: "seq")) has an unknown kind")
         }
@@ -146,8 +147,8 @@ extension Entry {
             hash: try row.decode(forColumn: "hash"))
         provisional = row.hasColumn("provisional") ? (try row.decode(Int64?.self, forColumn: "provisional") ?? 0) != 0 : false
         if row.hasColumn("result_dictionary"), let digest: String = try row.decode(forColumn: "result_dictionary"), let compact = result {
-            let dictionary = try ResultDictionaries.load(digest, db, fromFile: fromFile)
-            result = Data(try dictionary.expand(Array(compact)))
+            let found = try dictionary?(digest) ?? ResultDictionaries.load(digest, db)
+            result = Data(try found.expand(Array(compact)))
         }
     }
 

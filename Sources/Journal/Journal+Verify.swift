@@ -39,6 +39,7 @@ struct ChainVerifier {
             try Row.fetchCursor(
                 db, sql: "SELECT * FROM entry_pack WHERE seq <= ? AND seq >= ? ORDER BY seq, pack_id", arguments: [bound, lower]))
         var previous: [UInt8] = Entry.genesis
+        var dictionaries: [String: ResultDictionary] = [:]
         while let row = try entries.next() {
             let sequence: Int64 = try row.decode(forColumn: "seq")
             if let head = result.headSequence {
@@ -60,7 +61,13 @@ struct ChainVerifier {
             }
             var entry: Entry
             do {
-                entry = try Entry(row: row, db, fromFile: true)
+                entry = try Entry(row: row, db) { digest in
+                    // From the file, not from what this process cached when it wrote it; once per run.
+                    if let read = dictionaries[digest] { return read }
+                    let read = try ResultDictionaries.load(digest, db, fromFile: true)
+                    dictionaries[digest] = read
+                    return read
+                }
                 entry.packs = try packs.take(sequence)
             } catch {
                 return broken(sequence, .malformed, "a value is missing or has the wrong type (\(error))")

@@ -222,14 +222,19 @@ public struct ResultDictionary: Sendable, Hashable {
 
 /// The dictionaries read so far, by digest (content-addressed and checked when read, so one cache serves every
 /// journal of the process).
-enum ResultDictionaries {
+package enum ResultDictionaries {
     private static let cache = Mutex<[String: ResultDictionary]>([:])
+    private static let reads = Atomic<Int>(0)
+
+    /// How many times a dictionary was read from a journal file in this process (for tests).
+    package static var fileReads: Int { reads.load(ordering: .relaxed) }
 
     /// The dictionary `digest` of the journal `db`.
     /// - Parameter fromFile: read it from `db` even when it is cached (``Journal/verify()``, so a dictionary changed
     ///   in the file is found by the process that wrote it too).
     static func load(_ digest: String, _ db: Database, fromFile: Bool = false) throws -> ResultDictionary {
         if !fromFile, let cached = cache.withLock({ $0[digest] }) { return cached }
+        reads.add(1, ordering: .relaxed)
         guard let content = try Data.fetchOne(db.cachedStatement(sql: "SELECT content FROM result_dictionary WHERE digest = ?"), arguments: [digest]) else {
             throw JournalError(.corrupt, "the result dictionary \(digest) is missing; run 'aiscreen journal verify'")
         }

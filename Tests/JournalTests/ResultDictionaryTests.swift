@@ -5,6 +5,7 @@ import Testing
 
 /// Results stored compact (schema 6): the packs' texts as references to a dictionary kept once, read back byte for
 /// byte whatever the dictionary holds; a dictionary changed behind the journal's back is found.
+@Suite(.serialized)
 struct ResultDictionaryTests {
     static func literal(_ text: String) -> [UInt8] { Array("\"\(text)\"".utf8) }
     static let title = literal("Lawful basis for processing (Art. 6)")
@@ -70,6 +71,20 @@ struct ResultDictionaryTests {
             #expect(stored.count == 2)
             #expect((stored[0]["n"] as Int) < Self.result("r1").count - 100 && (stored[0]["result_dictionary"] as String?) == Self.dictionary.digest)
             #expect((stored[1]["result_dictionary"] as String?) == nil)
+        }
+    }
+
+    @Test func verifyReadsEachDictionaryFromTheFileOncePerRun() throws {
+        try withJournal { journal, _ in
+            journal.storeResults { _ in Self.dictionary }
+            for index in 0..<50 {
+                var screening = completion("r\(index)")
+                screening.result = Self.result("r\(index)")
+                try journal.commit([.accepted(request("r\(index)")), .completed(screening)])
+            }
+            let before = ResultDictionaries.fileReads
+            #expect(try journal.verify().entryCount == 100)
+            #expect(ResultDictionaries.fileReads - before == 1, "not once per entry")
         }
     }
 
