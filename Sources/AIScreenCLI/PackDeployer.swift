@@ -257,11 +257,17 @@ struct PackAdmin: BrokerAdmin {
 
     func handle(service: ServiceName, body: [UInt8], principal: String) -> BrokerAdminAnswer {
         if service == .adminRollback {
-            guard case .object(let members)? = try? JSONParser().parse(body), case .string(let pack)? = members.first(where: { $0.0 == "pack" })?.1 else {
-                return .error(.malformed, "the body must be {\"pack\":\"ID\"} or {\"pack\":\"ID\",\"to\":\"VERSION or sha256:…\"}")
+            let shape = "the body must be {\"pack\":\"ID\"} or {\"pack\":\"ID\",\"to\":\"VERSION or sha256:…\"}"
+            guard case .object(let members)? = try? JSONParser().parse(body), case .string(let pack)? = members.first(where: { $0.0 == "pack" })?.1, !pack.isEmpty else {
+                return .error(.malformed, shape)
             }
+            // A `to` that is not a version text must not turn into "the revision before".
             var target: String?
-            if case .string(let to)? = members.first(where: { $0.0 == "to" })?.1 { target = to }
+            switch members.first(where: { $0.0 == "to" })?.1 {
+            case nil, .null?: break
+            case .string(let to)? where !to.isEmpty: target = to
+            default: return .error(.malformed, shape + "; \"to\" must be a non-empty string")
+            }
             return .final(JSONWriter.bytes(deployer.rollback(pack, to: target, principal: principal).json))
         }
         // admin.deploy: the body's `bundle` is a pack bundle; it is loaded from a scratch file like any bundle file.

@@ -76,12 +76,7 @@ struct Entry: Sendable {
     }
 
     /// The chain hash of this entry after an entry whose hash is `previous` (32 raw bytes).
-    func chainHash(after previous: [UInt8]) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: previous)
-        hasher.update(data: canonicalBytes)
-        return Array(hasher.finalize())
-    }
+    func chainHash(after previous: [UInt8]) -> [UInt8] { CanonicalField.chainHash(after: previous, canonicalBytes) }
 
     static let genesis = [UInt8](repeating: 0, count: 32)
 }
@@ -93,6 +88,14 @@ enum CanonicalField {
         let n = UInt32(truncatingIfNeeded: bytes.count)
         out += [UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)]
         out += bytes
+    }
+
+    /// SHA-256(previous hash ‖ canonical bytes): how both chains link a record to the one before.
+    static func chainHash(after previous: [UInt8], _ canonical: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: previous)
+        hasher.update(data: canonical)
+        return Array(hasher.finalize())
     }
 
     static func append(_ text: String?, to out: inout [UInt8]) {

@@ -64,12 +64,7 @@ public struct PackActivation: Hashable, Sendable {
         return out
     }
 
-    func chainHash(after previous: [UInt8]) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: previous)
-        hasher.update(data: canonicalBytes)
-        return Array(hasher.finalize())
-    }
+    func chainHash(after previous: [UInt8]) -> [UInt8] { CanonicalField.chainHash(after: previous, canonicalBytes) }
 }
 
 /// The outcome of ``Journal/verifyActivations()``.

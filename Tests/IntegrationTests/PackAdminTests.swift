@@ -8,7 +8,7 @@ import Testing
 /// and only an admin may do any of it.
 @Suite(.serialized)
 struct PackAdminTests {
-    /// A copy of the rules, config and worker pools of the repository in a scratch folder.
+    /// A copy of the rules, config and worker pools of the repository in a scratch folder (also for PackDeployTests).
     struct Scratch {
         let root = NSTemporaryDirectory() + "aiscreen-admin-\(UUID().uuidString)"
         var config: String { root + "/config/aiscreen.yaml" }
@@ -132,6 +132,13 @@ struct PackAdminTests {
         #expect(forward.status == 0 && forward.out.hasPrefix("rolled back gdpr to 1.2.0 sha256:"), "\(forward.out) \(forward.err)")
         let after = try #require(try status())
         #expect(after.contains(" 1.2.0 ") && after.contains("1.2.0 sha256:") && after.contains(": 2 ") && after.contains("rolled back to 1.2.0 at "), "\(after)")
+        // A malformed rollback (a `to` that is no version text) is refused, not taken as "the revision before".
+        let token = try String(contentsOfFile: scratch.root + "/keys/admin.token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let badBody = scratch.root + "/bad-rollback.json"
+        try #"{"token":"\#(token)","pack":"gdpr","to":5}"#.write(toFile: badBody, atomically: true, encoding: .utf8)
+        let bad = try peer(["client", "--endpoint", endpoint, "--service", "admin.rollback", "--id", "bad-rollback", "--body", badBody, "--seconds", "8"]).event(within: 20)
+        #expect(bad["event"] == .string("error") && bad["code"] == .string("malformed"), "\(bad)")
+        #expect(try status()?.contains(" 1.2.0 ") == true, "still 1.2.0")
         let unknown = try runCommand(["pack", "rollback", "gdpr", "--to", "0.1.0", "--connect", endpoint, "--config", scratch.config])
         #expect(unknown.status == 1 && unknown.out.contains("the journal has no text of gdpr 0.1.0"), "\(unknown.out)")
         // A screening after the rollback is judged by 1.2.0.

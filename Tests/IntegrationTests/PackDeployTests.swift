@@ -8,19 +8,9 @@ import Testing
 struct PackDeployTests {
     @Test(.timeLimit(.minutes(3)))
     func anEditedPackIsDeployedUnderLoadWithoutLosingOrFailingARequestAndABrokenOneIsRefused() throws {
-        let root = NSTemporaryDirectory() + "aiscreen-deploy-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
-        try fm.copyItem(atPath: Repo.path("rules"), toPath: root + "/rules")
-        try fm.copyItem(atPath: Repo.path("config/schema"), toPath: root + "/config/schema")
-        try fm.createDirectory(atPath: root + "/workers", withIntermediateDirectories: true)
-        for pack in ["ai-act", "gdpr", "workplace"] {
-            try "pack: \(root)/rules/\(pack)\ncount: 2\n".write(toFile: root + "/workers/\(pack).yaml", atomically: true, encoding: .utf8)
-        }
-        let config = root + "/config/aiscreen.yaml"
-        try "rules: \(root)/rules\nworkers: \(root)/workers\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let journal = root + "/journal.sqlite"
+        let scratch = try PackAdminTests.Scratch()
+        defer { scratch.remove() }
+        let (root, config, journal) = (scratch.root, scratch.config, scratch.journal)
         let up = try Child(
             ["up", "--config", config, "--journal", journal, "--client", "tcp://127.0.0.1:*", "--publish", "tcp://127.0.0.1:*", "--http", "off"],
             captureStandardError: true)
