@@ -7,7 +7,7 @@ extension BrokerService {
     /// for one accepted but never finished — its re-evaluation, which the request then joins.
     /// - Returns: actions to perform first, and whether the message is fully handled.
     func fromJournal(_ frames: [[UInt8]], _ client: PeerID, _ principal: String, _ machine: inout BrokerStateMachine) -> ([BrokerStateMachine.Action], Bool) {
-        guard let journal, case .request(let service, let requestID, _, _, let body)? = try? ClientMessage.decode(frames: frames) else {
+        guard let journal, case .request(let service, let requestID, _, let options, let body)? = try? ClientMessage.decode(frames: frames) else {
             return ([], false)
         }
         if service == .verdictGet { return ([.sendToClient(client, verdictGet(journal, requestID, body, principal: principal))], true) }
@@ -31,7 +31,8 @@ extension BrokerService {
             // message then attaches to that evaluation.
             return (machine.recover(requestID: requestID, service: service, body: body, principal: principal, now: Self.milliseconds()), false)
         }
-        return ([.sendToClient(client, BrokerReply.final(service: service, requestID: requestID, body: result).encode())], true)
+        let reply = BrokerReply.final(service: service, requestID: requestID, body: result).encode()
+        return ([.sendToClient(client, options.contains(.summaryDetail) ? BrokerStateMachine.summaryReply(reply) : reply)], true)
     }
 }
 

@@ -19,27 +19,50 @@ extension BrokerStateMachine {
         pending[requestID] = open
         var actions: [Action] = []
         if open.waiters.contains(where: \.partials) {
-            var writer = JSONWriter(capacity: 32 * 1024)
-            writer.writeRaw(#"{"request_id":"#.utf8)
-            writer.write(.string(requestID.rawValue))
-            writer.writeRaw(#","pack":"#.utf8)
-            writer.write(.string(pack))
-            switch outcome {
-            case .success(let verdict):
-                writer.writeRaw(#","result":"#.utf8)
-                writer.write(verdict)
-            case .failure(let code, let message):
-                writer.writeRaw(#","error":"#.utf8)
-                writer.write(.object([("code", .string(code.rawValue)), ("message", .string(message))]))
-            }
-            writer.writeRaw(CollectionOfOne(UInt8(ascii: "}")))
-            let body = writer.bytes
+            var bodies: [Bool: [UInt8]] = [:]
             for waiter in open.waiters where waiter.partials {
+                if bodies[waiter.summary] == nil { bodies[waiter.summary] = Self.partialBody(requestID, pack: pack, outcome, summary: waiter.summary) }
+                let body = bodies[waiter.summary] ?? []
                 actions.append(.sendToClient(waiter.client, BrokerReply.partial(service: open.service, requestID: requestID, body: body).encode()))
             }
         }
         if open.isComplete { actions += finish(requestID) }
         return actions
+    }
+
+    /// A PARTIAL's body: `{"request_id","pack","result"}` (the pack's result, or its summary at `detail=summary`:
+    /// `{"request_id","pack","detail":"summary","result"}`), or `{"request_id","pack","error":{"code","message"}}`.
+    static func partialBody(_ requestID: RequestID, pack: String, _ outcome: PackOutcome, summary: Bool) -> [UInt8] {
+        var writer = JSONWriter(capacity: summary ? 1024 : 32 * 1024)
+        writer.writeRaw(#"{"request_id":"#.utf8)
+        writer.write(.string(requestID.rawValue))
+        writer.writeRaw(#","pack":"#.utf8)
+        writer.write(.string(pack))
+        switch outcome {
+        case .success(let verdict):
+            if summary {
+                writer.writeRaw(#","detail":"summary","result":"#.utf8)
+                writer.write(ScreeningSummary.Pack(verdict))
+            } else {
+                writer.writeRaw(#","result":"#.utf8)
+                writer.write(verdict)
+            }
+        case .failure(let code, let message):
+            writer.writeRaw(#","error":"#.utf8)
+            writer.write(.object([("code", .string(code.rawValue)), ("message", .string(message))]))
+        }
+        writer.writeRaw(CollectionOfOne(UInt8(ascii: "}")))
+        return writer.bytes
+    }
+
+    /// A FINAL with the full result turned into the same FINAL at `detail=summary` (a cached or journaled answer);
+    /// anything else (an ERROR) unchanged. A body that does not read as a combined result stays full: more than was
+    /// asked, never less.
+    static func summaryReply(_ reply: [[UInt8]]) -> [[UInt8]] {
+        guard case .final(let service, let requestID, let body)? = try? BrokerReply.decode(frames: reply),
+            let summary = try? ScreeningSummary(full: body)
+        else { return reply }
+        return BrokerReply.final(service: service, requestID: requestID, body: summary.bytes).encode()
     }
 
     /// Answers every waiter, caches the FINAL, publishes a `screen` verdict.
@@ -87,7 +110,12 @@ extension BrokerStateMachine {
         var actions: [Action] = [
             .record(.completed(requestID: requestID.rawValue, verdict: result.verdict.description, result: rendered, packs: packs, provisional: !failed.isEmpty))
         ]
-        actions += open.waiters.map { Action.sendToClient($0.client, reply) }
+        if open.waiters.contains(where: \.summary) {
+            let summaryReply = BrokerReply.final(service: open.service, requestID: requestID, body: ScreeningSummary(result).bytes).encode()
+            actions += open.waiters.map { Action.sendToClient($0.client, $0.summary ? summaryReply : reply) }
+        } else {
+            actions += open.waiters.map { Action.sendToClient($0.client, reply) }
+        }
         if open.service == .screen {
             let verdict = VerdictTopic.Verdict(rawValue: result.verdict.description) ?? .needsReview
             actions.append(.publish(

@@ -86,6 +86,15 @@ public struct BrokerStateMachine: Sendable {
         /// Whose in-flight limit it counts against (``BrokerStateMachine/owner(_:_:)``).
         var owner: String
         var partials: Bool
+        /// It asked for `detail=summary` (docs/PROTOCOL.md §7.5).
+        var summary: Bool
+
+        init(client: PeerID, owner: String, options: RequestOptions, service: ServiceName) {
+            self.client = client
+            self.owner = owner
+            partials = options.contains(.partials) && service == .screen
+            summary = options.contains(.summaryDetail)
+        }
     }
 
     struct Pending {
@@ -261,14 +270,14 @@ public struct BrokerStateMachine: Sendable {
             }
             guard done.provisional, var retry = done.retry else {
                 counters.cacheReplays += 1
-                return [.sendToClient(client, done.reply)]
+                return [.sendToClient(client, options.contains(.summaryDetail) ? Self.summaryReply(done.reply) : done.reply)]
             }
             // The answer was provisional (a pack failed): evaluate the failed packs again.
             if let refusal = admission(client, service, requestID, owner: owner, packs: retry.packs.filter { retry.results[$0] == nil }, bytes: retry.body.count) {
                 return [refusal]
             }
             forget(requestID)
-            retry.waiters = [Waiter(client: client, owner: owner, partials: options.contains(.partials) && service == .screen)]
+            retry.waiters = [Waiter(client: client, owner: owner, options: options, service: service)]
             retry.deadlineAt = now + deadlineMilliseconds(deadline)
             counters.reevaluated += 1
             events.append(BrokerEvent("re-evaluating", ["request_id": requestID.rawValue, "principal": principal, "packs": retry.packs.filter { retry.results[$0] == nil }.joined(separator: " ")]))
@@ -279,7 +288,7 @@ public struct BrokerStateMachine: Sendable {
                 return [refuse(client, service, requestID, .conflict, "request id \(requestID) is in flight for a different request; use a new id")]
             }
             if !open.waiters.contains(where: { $0.client == client }) {
-                open.waiters.append(Waiter(client: client, owner: owner, partials: options.contains(.partials)))
+                open.waiters.append(Waiter(client: client, owner: owner, options: options, service: service))
                 inflightPerClient[owner, default: 0] += 1
                 pending[requestID] = open
             }
@@ -289,7 +298,7 @@ public struct BrokerStateMachine: Sendable {
         if let refusal = admission(client, service, requestID, owner: owner, packs: packs, bytes: body.count) { return [refusal] }
         var pending = Pending(
             requestID: requestID, service: service, fingerprint: fingerprint, principal: principal, body: body,
-            waiters: [Waiter(client: client, owner: owner, partials: options.contains(.partials) && service == .screen)],
+            waiters: [Waiter(client: client, owner: owner, options: options, service: service)],
             deadlineAt: now + deadlineMilliseconds(deadline), packs: packs)
         Self.describe(&pending, request)
         counters.requestsAccepted += 1

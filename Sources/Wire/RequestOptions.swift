@@ -16,12 +16,26 @@ public struct RequestOptions: OptionSet, Hashable, Sendable, CustomStringConvert
     /// FINAL. Ignored for other services.
     public static let partials = RequestOptions(rawValue: 1 << 0)
 
+    /// `detail=full`: FINALs and PARTIALs carry the whole result (docs/PROTOCOL.md §7.1). The default; naming it
+    /// is allowed.
+    public static let fullDetail = RequestOptions(rawValue: 1 << 1)
+
+    /// `detail=summary`: FINALs and PARTIALs carry the summary (docs/PROTOCOL.md §7.5): verdicts, versions,
+    /// digests, outputs, fired rule ids, condition keys with status and dates, next steps and errors, without the
+    /// pack's texts and the evidence. The journal and `verdict.get` keep the full result.
+    public static let summaryDetail = RequestOptions(rawValue: 1 << 2)
+
     /// Every named option in wire order.
-    private static let names: [(option: RequestOptions, name: String)] = [(.partials, "partials")]
+    private static let names: [(option: RequestOptions, name: String)] = [
+        (.partials, "partials"), (.fullDetail, "detail=full"), (.summaryDetail, "detail=summary"),
+    ]
 
     /// The options frame text, such as `partials` (empty for no options).
+    /// Options naming both detail levels are written with `detail=summary` alone, so that encoding never makes a
+    /// frame the broker refuses.
     public var description: String {
-        Self.names.filter { contains($0.option) }.map(\.name).joined(separator: ",")
+        let options = contains(.summaryDetail) ? subtracting(.fullDetail) : self
+        return Self.names.filter { options.contains($0.option) }.map(\.name).joined(separator: ",")
     }
 
     /// The options frame.
@@ -48,6 +62,9 @@ public struct RequestOptions: OptionSet, Hashable, Sendable, CustomStringConvert
             }
             insert(Self.names[index].option)
             nextIndex = index + 1
+        }
+        guard !isSuperset(of: [.fullDetail, .summaryDetail]) else {
+            throw WireError(code: .invalidOptions, message: "options name two detail levels; send one of detail=full and detail=summary")
         }
     }
 }

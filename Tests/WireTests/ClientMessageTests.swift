@@ -28,9 +28,18 @@ struct ClientMessageTests {
             body: bytes(#"{"department":"IT"}"#)
         ),
         ClientMessage.request(service: .mmiService, requestID: try! RequestID("mmi-1"), body: bytes("{}")),
+        ClientMessage.request(service: .screen, requestID: try! RequestID("s"), options: [.partials, .summaryDetail], body: bytes("{}")),
+        ClientMessage.request(service: .screen, requestID: try! RequestID("f"), options: .fullDetail, body: bytes("{}")),
     ])
     func requestsRoundTrip(message: ClientMessage) throws {
         #expect(try ClientMessage.decode(frames: message.encode()) == message)
+    }
+
+    @Test func detailLevelsAreOptionTokensInWireOrder() throws {
+        #expect(RequestOptions([.partials, .summaryDetail]).description == "partials,detail=summary")
+        #expect(RequestOptions.fullDetail.description == "detail=full")
+        #expect(try RequestOptions(bytes: bytes("partials,detail=summary")) == [.partials, .summaryDetail])
+        #expect(try RequestOptions(bytes: bytes("detail=full")) == .fullDetail)
     }
 
     @Test func defaultsAreBrokerDeadlineAndNoOptions() throws {
@@ -83,6 +92,9 @@ struct ClientMessageTests {
             MalformedCase("deadline with unit", request(deadline: "30s"), .invalidDeadline),
             MalformedCase("unknown option", request(options: "partial"), .invalidOptions),
             MalformedCase("repeated option", request(options: "partials,partials"), .invalidOptions),
+            MalformedCase("two detail levels", request(options: "detail=full,detail=summary"), .invalidOptions),
+            MalformedCase("detail levels misordered", request(options: "detail=summary,partials"), .invalidOptions),
+            MalformedCase("an unknown detail level", request(options: "detail=brief"), .invalidOptions),
             MalformedCase("trailing comma", request(options: "partials,"), .invalidOptions),
             MalformedCase("lone comma", request(options: ","), .invalidOptions),
             MalformedCase("option with space", request(options: " partials"), .invalidOptions),

@@ -71,7 +71,8 @@ struct IdentifierTests {
         #expect(RequestOptions.partials.bytes == bytes("partials"))
         #expect(try RequestOptions(bytes: []) == [])
         #expect(try RequestOptions(bytes: bytes("partials")) == .partials)
-        #expect(RequestOptions(rawValue: 0xFF).bytes == bytes("partials"))
+        #expect(RequestOptions(rawValue: 0xFF).bytes == bytes("partials,detail=summary"))
+        #expect(try RequestOptions(bytes: RequestOptions(rawValue: 0xFF).bytes) == [.partials, .summaryDetail])
     }
 
     @Test func wireErrorsDescribeThemselvesByCode() {

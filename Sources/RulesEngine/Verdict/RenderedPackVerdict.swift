@@ -13,6 +13,10 @@ public struct RenderedPackVerdict: Sendable {
     public let conditions: [Condition]
     /// The pack's next steps (nil when it has none).
     public let nextSteps: PackNextSteps?
+    /// The pack's `outputs` object.
+    public let outputs: JSONValue
+    /// The rule id of each finding, in finding order.
+    public let rules: [String]
     /// The members after `pack` — `"version":…,"next_steps":…` — as they appear in a pack's entry of a combined
     /// result.
     public let members: ArraySlice<UInt8>
@@ -28,6 +32,8 @@ public struct RenderedPackVerdict: Sendable {
         errors = verdict.errors
         conditions = verdict.findings.flatMap(\.conditions)
         nextSteps = verdict.nextSteps
+        outputs = .object(verdict.outputs)
+        rules = verdict.findings.map(\.rule)
         members = writer.bytes[...]
     }
 
@@ -52,6 +58,8 @@ public struct RenderedPackVerdict: Sendable {
         errors = read.errors
         conditions = read.conditions
         nextSteps = read.nextSteps
+        outputs = read.outputs
+        rules = read.rules
         members = body[read.membersStart..<read.closingBrace]
     }
 
@@ -61,6 +69,8 @@ public struct RenderedPackVerdict: Sendable {
         var errors: [String] = []
         var conditions: [Condition] = []
         var nextSteps: PackNextSteps?
+        var outputs = JSONValue.object([])
+        var rules: [String] = []
         var membersStart = 0
         var closingBrace = 0
         var end = 0
@@ -87,10 +97,13 @@ extension JSONReader {
                 parts.version = try reader.readString()
             case 2: parts.digest = try reader.readString()
             case 3: parts.verdict = try reader.readVerdict()
-            case 4: try reader.checkObjectValue(depth: 1)
+            case 4:
+                guard reader.peek() == UInt8(ascii: "{") else { throw reader.error("") }
+                parts.outputs = try reader.readValue(depth: 1)
             case 5:
                 try reader.readArray(depth: 2) { (reader: inout JSONReader) throws(JSONSyntaxError) in
-                    let (verdict, conditions) = try reader.readCanonicalFinding(depth: 2, screeningDate: screeningDate)
+                    let (rule, verdict, conditions) = try reader.readCanonicalFinding(depth: 2, screeningDate: screeningDate)
+                    parts.rules.append(rule)
                     worst = max(worst, verdict)
                     parts.conditions += conditions
                 }
@@ -113,8 +126,9 @@ extension JSONReader {
         return parts
     }
 
-    /// One finding in canonical form; returns its verdict and conditions.
-    private mutating func readCanonicalFinding(depth: Int, screeningDate: Day?) throws(JSONSyntaxError) -> (Verdict, [Condition]) {
+    /// One finding in canonical form; returns its rule id, verdict and conditions.
+    private mutating func readCanonicalFinding(depth: Int, screeningDate: Day?) throws(JSONSyntaxError) -> (String, Verdict, [Condition]) {
+        var rule = ""
         var verdict = Verdict.approved
         var conditions: [Condition] = []
         var index = 0
@@ -122,7 +136,7 @@ extension JSONReader {
         try readMemberKeys(depth: depth + 1) { (reader: inout JSONReader, _: Int, raw: UnsafeBufferPointer<UInt8>?, _: String?) throws(JSONSyntaxError) in
             guard index < Self.findingMembers.count, let raw, Self.findingMembers[index].matches(raw) else { throw reader.error("") }
             switch index {
-            case 0: try reader.checkStringValue()
+            case 0: rule = try reader.readString()
             case 1, 4: try reader.checkBilingual(depth: depth + 1)
             case 2: verdict = try reader.readVerdict()
             case 3: try reader.readArray(depth: depth + 2) { (reader: inout JSONReader) throws(JSONSyntaxError) in try reader.checkStringValue() }
@@ -136,7 +150,7 @@ extension JSONReader {
             reader.skipWhitespace()
         }
         guard index == Self.findingMembers.count else { throw error("") }
-        return (verdict, conditions)
+        return (rule, verdict, conditions)
     }
 
     /// `{"key"?,"da","en","applies_from","status"}` with the status the screening date gives.
@@ -196,21 +210,5 @@ extension JSONReader {
 extension StaticString {
     fileprivate func matches(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
         withUTF8Buffer { JSONReader.sameBytes($0, raw) }
-    }
-}
-
-extension RenderedPackVerdict {
-    /// The pack's `outputs` object, read from the start of ``members`` (after `version`, `digest` and `verdict`)
-    /// without reading the findings; nil when it is not there.
-    public var outputs: JSONValue? {
-        members.withUnsafeBufferPointer { buffer -> JSONValue? in
-            var reader = JSONReader(bytes: buffer, limits: JSONLimits())
-            for _ in 0..<4 {
-                guard let key = try? reader.readString(), (try? reader.expect(UInt8(ascii: ":"), "':'")) != nil else { return nil }
-                if key == "outputs" { return try? reader.readValue(depth: 1) }
-                guard (try? reader.scanValue(depth: 1)) != nil, (try? reader.expect(UInt8(ascii: ","), "','")) != nil else { return nil }
-            }
-            return nil
-        }
     }
 }
