@@ -54,6 +54,9 @@ struct Load: AsyncParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Request files (default: examples/requests/*.json).")
     var files: [String] = []
 
+    @Option(name: .long, help: DetailLevel.help)
+    var detail: DetailLevel = .full
+
     @Option(name: .long, help: "Make every Nth request of each client a hostile one (0 = none).")
     var invalidEvery = 0
 
@@ -95,7 +98,7 @@ struct Load: AsyncParsableCommand {
                 throw ValidationError("\(paths[index]): not a JSON object")
             }
         }
-        let plan = Plan(service: service, bodies: bodies, templates: templates, window: window, seconds: seconds, invalidEvery: invalidEvery, drainSeconds: drainSeconds, hostile: hostile)
+        let plan = Plan(service: service, options: detail.options, bodies: bodies, templates: templates, window: window, seconds: seconds, invalidEvery: invalidEvery, drainSeconds: drainSeconds, hostile: hostile)
         let curve = try keys.clientKeys(NetworkCommands.deployment(config: config))
         let context = try ZMQContext()
         let results = LoadResults()
@@ -131,6 +134,7 @@ struct Load: AsyncParsableCommand {
             ("replies", .int(Int64(all.answered))), ("replies_per_sec", .double(rate.rounded())),
             ("p50_us", .double(percentile(0.5).rounded())), ("p99_us", .double(percentile(0.99).rounded())),
             ("errors", .int(Int64(errors))), ("verdicts", counts(all.verdicts)),
+            ("detail", .string(detail.rawValue)), ("reply_bytes_mean", .int(Int64(all.answered == 0 ? 0 : all.replyBytes / all.answered))),
             ("valid", .object([
                 ("sent", .int(Int64(all.validSent))), ("answered", .int(Int64(all.answered))),
                 ("refused", counts(all.refused)), ("missing", .int(Int64(all.missing))),
@@ -163,6 +167,8 @@ struct Load: AsyncParsableCommand {
     /// What every client does.
     struct Plan: Sendable {
         var service: ServiceName
+        /// The valid requests' options (the detail level).
+        var options: RequestOptions = []
         var bodies: [[UInt8]]
         var templates: [RequestTemplate]
         var window: Int
@@ -175,6 +181,8 @@ struct Load: AsyncParsableCommand {
     struct Tally: Sendable {
         var validSent = 0
         var answered = 0
+        /// Bytes of the FINAL bodies of valid requests.
+        var replyBytes = 0
         var refused: [String: Int] = [:]
         var missing = 0
         /// FINALs with a failed pack (fail closed: a worker error, a lost ticket or the deadline).
@@ -222,7 +230,7 @@ struct Load: AsyncParsableCommand {
                 guard isHostile else {
                     open[id] = (DispatchTime.now().uptimeNanoseconds, nil)
                     tally.validSent += 1
-                    try socket.send(ClientMessage.request(service: plan.service, requestID: requestID, body: body).encode())
+                    try socket.send(ClientMessage.request(service: plan.service, requestID: requestID, options: plan.options, body: body).encode())
                     return
                 }
                 let kind = Hostile.allCases[hostileNext % Hostile.allCases.count]
@@ -279,6 +287,7 @@ struct Load: AsyncParsableCommand {
                 switch reply {
                 case .final(_, _, let body):
                     tally.answered += 1
+                    tally.replyBytes += body.count
                     // Two members of a ≈45 KB result: the rest is only scanned, so the load generator stays cheap.
                     let json = try? JSONParser().members(["verdict", "errors"], in: body)
                     if case .string(let verdict)? = json?["verdict"] { tally.verdicts[verdict, default: 0] += 1 }
@@ -439,6 +448,7 @@ final class LoadResults: Sendable {
             let tally = try outcome.get()
             total.validSent += tally.validSent
             total.answered += tally.answered
+            total.replyBytes += tally.replyBytes
             total.refused.merge(tally.refused, uniquingKeysWith: +)
             total.missing += tally.missing
             total.failClosed += tally.failClosed

@@ -15,7 +15,9 @@ struct Submit: AsyncParsableCommand {
             id is the request's identity, so sending a file again returns its verdict of record instead of screening \
             it twice. With --new-id each file gets a fresh UUID, written into the body it sends. Prints each verdict \
             as it is complete, in the order of the files: a readable explanation, or with --json the broker's \
-            combined result as one JSON line.
+            combined result as one JSON line. With --detail summary the broker sends the summary instead \
+            (docs/PROTOCOL.md §7.5: verdicts, versions, outputs, fired rules, conditions by key and date, next steps; \
+            no rationale or evidence); the journal keeps the full result either way.
 
             A file that cannot be read or is not JSON is reported and skipped; the others are still sent. An ERROR \
             from the broker prints "FILE: error: [code] message" on stderr. A request without an answer after \
@@ -52,6 +54,9 @@ struct Submit: AsyncParsableCommand {
     /// The default since the body's id became the request's identity; still accepted.
     @Flag(help: .hidden)
     var idFromRequest = false
+
+    @Option(name: .long, help: DetailLevel.help)
+    var detail: DetailLevel = .full
 
     @Option(name: .long, help: "Language of the explanation: en or da.")
     var lang: Language = .en
@@ -107,6 +112,7 @@ struct Submit: AsyncParsableCommand {
             deadline: deadline,
             timeout: .milliseconds(timeout),
             output: json ? .json : .explanation(lang),
+            options: detail.options,
             curve: curve
         )
         let allAnswered = try await NetworkCommands.onThread(name: "aiscreen.submit") { [jobs] in

@@ -22,6 +22,9 @@ enum CombinedResultText {
             guard let document else {
                 return "━━ \(job.file) — request \(job.requestID)\n  ! the broker's answer is not JSON\n"
             }
+            if document["detail"] == .string("summary"), let summary = try? ScreeningSummary(json: body) {
+                return Explanation.render(summary, file: job.file, language: language)
+            }
             if let result = screeningResult(from: document, screeningDate: job.screeningDate) {
                 return Explanation.render(result, file: job.file, language: language)
             }

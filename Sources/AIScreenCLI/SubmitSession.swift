@@ -38,6 +38,8 @@ struct SubmitSession: Sendable {
     var deadline: Deadline
     var timeout: Duration
     var output: Output
+    /// The REQUEST options (the detail level).
+    var options: RequestOptions = []
     /// CURVE keys for a broker with security on; nil: plaintext.
     var curve: ClientKeys? = nil
 
@@ -87,7 +89,7 @@ struct SubmitSession: Sendable {
             giveUpAt[index] = start + timeout
         }
         let frames = jobs.map {
-            ClientMessage.request(service: service, requestID: $0.requestID, deadline: deadline, body: $0.body).encode()
+            ClientMessage.request(service: service, requestID: $0.requestID, deadline: deadline, options: options, body: $0.body).encode()
         }
         let indexByID = Dictionary(uniqueKeysWithValues: jobs.map { ($0.requestID, $0.index) })
 

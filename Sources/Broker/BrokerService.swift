@@ -185,7 +185,8 @@ public final class BrokerService: Sendable {
         let zap = try security.map { security throws(ZMQError) in try ZAPHandler(context: context, keyDirectory: security.keyDirectory) }
         let clients = try context.socket(.router)
         let workers = try context.socket(.router)
-        let publisher = try context.socket(.pub)
+        // XPUB: a PUB that also hears its subscriptions, so that a detail level nobody subscribes to is not sent.
+        let publisher = try context.socket(.xpub)
         defer {
             clients.close()
             workers.close()
@@ -226,9 +227,11 @@ public final class BrokerService: Sendable {
 
         var machine = BrokerStateMachine(configuration: configuration, schema: schema)
         var publishing = Publishing()
+        var demand = FeedDemand()
         var poller = ZMQPoller()
         let clientToken = poller.add(clients, events: .readable)
         let workerToken = poller.add(workers, events: .readable)
+        let publisherToken = poller.add(publisher, events: .readable)
         _ = poller.add(commands.wakeup)
         let zapToken = zap.map { poller.add($0.socket, events: .readable) }
         var lastTick = Self.milliseconds()
@@ -258,10 +261,14 @@ public final class BrokerService: Sendable {
                     switch action {
                     case .sendToClient(let peer, let frames): try clients.send([peer.bytes] + frames, flags: .dontWait)
                     case .sendToWorker(let peer, let frames): try workers.send([peer.bytes] + frames, flags: .dontWait)
-                    case .publish(let topic, _, let result, let summary):
-                        let body = publishing.body(result)
+                    case .publish(let topic, _, let result, let summaryTopic, let summaryBody, let summary):
+                        // One stamp for the evaluation: its full and summary messages carry the same seq.
+                        publishing.stampNext()
                         feedTap.offer(FeedTap.Message(topic: topic, summary: summary, stamp: publishing.stamp))
-                        try publisher.send([topic, body], flags: .dontWait)
+                        if demand.wants(topic) { try publisher.send([topic, publishing.stamped(result)], flags: .dontWait) }
+                        if let summaryBody, demand.wants(summaryTopic) {
+                            try publisher.send([summaryTopic, publishing.stamped(summaryBody)], flags: .dontWait)
+                        }
                     case .record:
                         break  // the gate hands records to the committer
                     }
@@ -339,6 +346,12 @@ public final class BrokerService: Sendable {
                         logger.log(BrokerEvent("peer-refused", ["endpoint": outcome.domain, "address": outcome.address, "key": outcome.fingerprint, "reason": reason]))
                     }
                 }
+            }
+            if result.isReadable(publisherToken) {
+                while let frames = try? publisher.receiveMultipart(flags: .dontWait), let message = frames.first {
+                    demand.apply(message)
+                }
+                machine.publishesSummaries = demand.wantsAny(of: Array("\(VerdictTopic.Detail.summary.rawValue).".utf8))
             }
             var now = Self.milliseconds()
             // Workers first: a READY or an answer in this pass makes room before the requests of this pass.

@@ -60,7 +60,7 @@ extension BrokerStateMachine {
     /// asked, never less.
     static func summaryReply(_ reply: [[UInt8]]) -> [[UInt8]] {
         guard case .final(let service, let requestID, let body)? = try? BrokerReply.decode(frames: reply),
-            let summary = try? ScreeningSummary(full: body)
+            let summary = try? ScreeningSummary(json: body)
         else { return reply }
         return BrokerReply.final(service: service, requestID: requestID, body: summary.bytes).encode()
     }
@@ -110,8 +110,12 @@ extension BrokerStateMachine {
         var actions: [Action] = [
             .record(.completed(requestID: requestID.rawValue, verdict: result.verdict.description, result: rendered, packs: packs, provisional: !failed.isEmpty))
         ]
-        if open.waiters.contains(where: \.summary) {
-            let summaryReply = BrokerReply.final(service: open.service, requestID: requestID, body: ScreeningSummary(result).bytes).encode()
+        var summaryBody: [UInt8]?
+        if open.waiters.contains(where: \.summary) || (open.service == .screen && publishesSummaries) {
+            summaryBody = ScreeningSummary(result).bytes
+        }
+        if let summaryBody, open.waiters.contains(where: \.summary) {
+            let summaryReply = BrokerReply.final(service: open.service, requestID: requestID, body: summaryBody).encode()
             actions += open.waiters.map { Action.sendToClient($0.client, $0.summary ? summaryReply : reply) }
         } else {
             actions += open.waiters.map { Action.sendToClient($0.client, reply) }
@@ -120,7 +124,8 @@ extension BrokerStateMachine {
             let verdict = VerdictTopic.Verdict(rawValue: result.verdict.description) ?? .needsReview
             actions.append(.publish(
                 topic: VerdictTopic(verdict: verdict, department: open.department).bytes, requestID: requestID, result: rendered,
-                summary: PublishedVerdict(result)))
+                summaryTopic: VerdictTopic(verdict: verdict, department: open.department, detail: .summary).bytes,
+                summaryBody: publishesSummaries ? summaryBody : nil, summary: PublishedVerdict(result)))
             counters.published += 1
         }
         return actions

@@ -22,9 +22,10 @@ public struct BrokerStateMachine: Sendable {
     public enum Action: Sendable, Equatable {
         case sendToClient(PeerID, [[UInt8]])
         case sendToWorker(PeerID, [[UInt8]])
-        /// Publish a combined verdict (its JSON object, rendered, and its ``PublishedVerdict`` for an in-process
-        /// reader): the service adds `seq`, `published_at` and `run_id`.
-        case publish(topic: [UInt8], requestID: RequestID, result: [UInt8], summary: PublishedVerdict)
+        /// Publish a combined verdict (its JSON object, rendered; its summary under `summary.…` when
+        /// ``BrokerStateMachine/publishesSummaries``; and its ``PublishedVerdict`` for an in-process reader): the
+        /// service adds `seq`, `published_at` and `run_id`, and sends each detail level only while someone subscribes.
+        case publish(topic: [UInt8], requestID: RequestID, result: [UInt8], summaryTopic: [UInt8], summaryBody: [UInt8]?, summary: PublishedVerdict)
         /// Write to the journal before any send that follows in the same batch of actions.
         case record(Record)
     }
@@ -164,6 +165,8 @@ public struct BrokerStateMachine: Sendable {
     var nextDeadlineAt: Int64 = .max
     var nextTicket: UInt64 = 0
     public private(set) var isShuttingDown = false
+    /// Whether a subscriber asks for summaries (`summary.…` topics): only then does a publication carry one.
+    public var publishesSummaries = false
     /// Set while the journal cannot be written: new requests are refused, because what cannot be recorded
     /// must not be accepted.
     public var journalUnavailable: String?

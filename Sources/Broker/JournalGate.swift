@@ -172,7 +172,7 @@ struct JournalGate {
                 }
                 let message = "the verdict could not be recorded in the journal (\(reason)); retry the same request id later"
                 kept.append(machine.refuse(peer, service, id, .internalError, message))  // counted like every refusal
-            case .publish(_, let id, _, _):
+            case .publish(_, let id, _, _, _, _):
                 if completed.contains(id.rawValue) { continue }
                 kept.append(action)
             default:

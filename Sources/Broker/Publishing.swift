@@ -8,18 +8,29 @@ struct Publishing {
     /// The members ``body(_:)`` added last.
     private(set) var stamp = PublicationStamp(seq: 0, publishedAt: "", runID: "")
 
-    /// The rendered result object with the three members appended: the same bytes as rendering the object with
-    /// them as its last members, without rendering the verdict again.
-    mutating func body(_ result: [UInt8]) -> [UInt8] {
+    /// Stamps the next publication (one evaluation): `seq` + 1 and the time. Its full and summary messages carry the
+    /// same stamp.
+    mutating func stampNext() {
         seq += 1
         stamp = PublicationStamp(seq: seq, publishedAt: Self.timestamp(), runID: runID)
+    }
+
+    /// Stamps the next publication and returns `result` with it (``stampNext()`` then ``stamped(_:)``).
+    mutating func body(_ result: [UInt8]) -> [UInt8] {
+        stampNext()
+        return stamped(result)
+    }
+
+    /// The rendered object with the current stamp's three members appended: the same bytes as rendering the object
+    /// with them as its last members, without rendering it again.
+    func stamped(_ result: [UInt8]) -> [UInt8] {
         guard result.first == UInt8(ascii: "{"), result.last == UInt8(ascii: "}") else { return [] }
         var writer = JSONWriter(capacity: result.count + 128)
         writer.writeRaw(result.dropLast())
         if result.count > 2 { writer.writeRaw([UInt8(ascii: ",")]) }
         writer.writeString("seq")
         writer.writeRaw([UInt8(ascii: ":")])
-        writer.write(.int(Int64(seq)))
+        writer.write(.int(Int64(stamp.seq)))
         for (key, value) in [("published_at", stamp.publishedAt), ("run_id", runID)] {
             writer.writeRaw([UInt8(ascii: ",")])
             writer.writeString(key)

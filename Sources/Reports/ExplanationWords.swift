@@ -57,5 +57,19 @@ public struct ExplanationWords: Sendable {
     public var error: String { danish ? "fejl" : "error" }
     public var nextSteps: String { danish ? "  Næste skridt:" : "  Next steps:" }
     public func toReach(_ v: Verdict) -> String { danish ? "For at nå \(verdict(v)): " : "To reach \(verdict(v)): " }
+    public var rulesFired: String { danish ? "Udløste regler: " : "Rules fired: " }
+    /// A condition's status without a date: ` (due)` / ` (gælder nu)`.
+    public func status(_ status: String) -> String {
+        switch status {
+        case "due": danish ? " (gælder nu)" : " (due)"
+        case "upcoming": danish ? " (kommende)" : " (upcoming)"
+        default: " (\(status))"
+        }
+    }
+    public var summaryOnly: String {
+        danish
+            ? "  (Et resumé: begrundelser, hjemmel og grundlag står i det fulde resultat — 'aiscreen verdict ID' eller --detail full.)"
+            : "  (A summary: rationale, citations and evidence are in the full result — 'aiscreen verdict ID' or --detail full.)"
+    }
     public var notLifted: String { danish ? "Ophæves ikke af nogen af pligterne: " : "Not lifted by any duty: " }
 }

@@ -1,4 +1,5 @@
-/// The topic frame of a verdict published on the broker's PUB socket: `verdict.<verdict>.<department>`.
+/// The topic frame of a verdict published on the broker's PUB socket: `verdict.<verdict>.<department>` for the full
+/// result, `summary.<verdict>.<department>` for its summary (docs/PROTOCOL.md §6).
 ///
 /// Subscribe with a prefix that ends in `.`, such as `verdict.rejected.` (``subscriptionPrefix(for:)``):
 /// `verdict.approved` alone would also match `verdict.approved-with-conditions.…`.
@@ -15,8 +16,18 @@ public struct VerdictTopic: Hashable, Sendable, CustomStringConvertible {
         case rejected
     }
 
+    /// The detail level a message carries, the topic's first part.
+    public enum Detail: String, CaseIterable, Hashable, Sendable {
+        /// `verdict.`: the full combined result.
+        case full = "verdict"
+        /// `summary.`: its summary.
+        case summary
+    }
+
     /// The combined verdict.
     public let verdict: Verdict
+    /// The detail level.
+    public let detail: Detail
     /// The normalised department (see ``normalizedDepartment(_:)``); never empty and never contains `.`.
     public let department: String
 
@@ -24,8 +35,10 @@ public struct VerdictTopic: Hashable, Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - verdict: The combined verdict.
     ///   - department: The request's department as given, or `nil` if it had none.
-    public init(verdict: Verdict, department: String?) {
+    ///   - detail: The detail level of the message.
+    public init(verdict: Verdict, department: String?, detail: Detail = .full) {
         self.verdict = verdict
+        self.detail = detail
         self.department = Self.normalizedDepartment(department)
     }
 
@@ -35,30 +48,34 @@ public struct VerdictTopic: Hashable, Sendable, CustomStringConvertible {
     public init(bytes: [UInt8]) throws(WireError) {
         let invalid = WireError(
             code: .invalidTopic,
-            message: "a topic must be verdict.<verdict>.<normalised department>"
+            message: "a topic must be verdict.<verdict>.<normalised department> or summary.<verdict>.<normalised department>"
         )
         guard let text = String(validating: bytes, as: UTF8.self) else { throw invalid }
         let parts = text.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         guard
-            parts.count == 3, parts[0] == "verdict",
+            parts.count == 3, let detail = Detail(rawValue: String(parts[0])),
             let verdict = Verdict(rawValue: String(parts[1])),
             Self.normalizedDepartment(String(parts[2])) == parts[2]
         else { throw invalid }
         self.verdict = verdict
+        self.detail = detail
         self.department = String(parts[2])
     }
 
     /// The topic text, such as `verdict.rejected.børn-og-unge`.
-    public var description: String { "verdict.\(verdict.rawValue).\(department)" }
+    public var description: String { "\(detail.rawValue).\(verdict.rawValue).\(department)" }
 
     /// The topic frame (UTF-8).
     public var bytes: [UInt8] { Array(description.utf8) }
 
-    /// The subscription prefix for one verdict (`verdict.rejected.`), or for all verdicts (`verdict.`).
-    /// - Parameter verdict: The verdict, or `nil` for all.
+    /// The subscription prefix for one verdict (`verdict.rejected.`), or for all verdicts (`verdict.`); with
+    /// `detail: .summary`, `summary.rejected.` and `summary.`.
+    /// - Parameters:
+    ///   - verdict: The verdict, or `nil` for all.
+    ///   - detail: The detail level.
     /// - Returns: The prefix, ending in `.`.
-    public static func subscriptionPrefix(for verdict: Verdict?) -> String {
-        verdict.map { "verdict.\($0.rawValue)." } ?? "verdict."
+    public static func subscriptionPrefix(for verdict: Verdict?, detail: Detail = .full) -> String {
+        verdict.map { "\(detail.rawValue).\($0.rawValue)." } ?? "\(detail.rawValue)."
     }
 
     /// Normalises a department for a topic:

@@ -97,7 +97,7 @@ struct BrokerStateMachineTests {
         guard case .object(let packs)? = json["packs"] else { throw FailedExpectation(description: "no packs") }
         #expect(packs.map(\.0).sorted() == Self.packs)
         let published = actions.compactMap { action -> String? in
-            if case .publish(let topic, _, _, _) = action { return String(decoding: topic, as: UTF8.self) }
+            if case .publish(let topic, _, _, _, _, _) = action { return String(decoding: topic, as: UTF8.self) }
             return nil
         }
         #expect(published == ["verdict.needs-review.sundhed-og-omsorg"])

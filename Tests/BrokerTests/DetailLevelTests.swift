@@ -32,7 +32,7 @@ struct DetailLevelTests {
         let summary = try Self.body(of: try T.replies(actions, to: t.client).first)
         let full = try Self.body(of: try T.replies(actions, to: t.otherClient).first)
         #expect(Self.recordedResult(actions) == full, "the journal keeps the full result")
-        #expect(summary == (try ScreeningSummary(full: full)).bytes)
+        #expect(summary == (try ScreeningSummary(json: full)).bytes)
         let json = try JSONParser().parse(summary)
         #expect(json["detail"] == .string("summary"))
         #expect(json["verdict"] == .string("needs-review"))
@@ -40,10 +40,28 @@ struct DetailLevelTests {
         #expect(json["packs"]?["gdpr"]?["findings"] == nil)
         #expect((try JSONParser().parse(full))["detail"] == nil)
         let published = actions.compactMap { action -> [UInt8]? in
-            if case .publish(_, _, let result, _) = action { return result }
+            if case .publish(_, _, let result, _, _, _) = action { return result }
             return nil
         }
         #expect(published == [full])
+    }
+
+    @Test func aPublicationCarriesTheSummaryOnlyWhileSummariesAreSubscribed() throws {
+        var m = t.machine()
+        try t.register(&m)
+        func published(_ id: String) throws -> (topic: [UInt8], summaryTopic: [UInt8], summary: [UInt8]?, full: [UInt8]) {
+            let dispatched = try T.dispatched(m.clientMessage(from: t.client, frames: try t.request(id), now: 0))
+            for action in t.answer(&m, dispatched, ["workplace": "rejected"]) {
+                if case .publish(let topic, _, let full, let summaryTopic, let summary, _) = action { return (topic, summaryTopic, summary, full) }
+            }
+            throw T.FailedExpectation(description: "nothing published")
+        }
+        #expect(try published("quiet").summary == nil)
+        m.publishesSummaries = true
+        let loud = try published("loud")
+        #expect(String(decoding: loud.summaryTopic, as: UTF8.self) == "summary.rejected.sundhed-og-omsorg")
+        #expect(String(decoding: loud.topic, as: UTF8.self) == "verdict.rejected.sundhed-og-omsorg")
+        #expect(loud.summary == (try ScreeningSummary(json: loud.full)).bytes)
     }
 
     @Test func aCachedAnswerReplaysAtTheDetailTheRetryAsksFor() throws {
@@ -52,7 +70,7 @@ struct DetailLevelTests {
         let dispatched = try T.dispatched(m.clientMessage(from: t.client, frames: try t.request("c"), now: 0))
         let full = try Self.body(of: try T.replies(t.answer(&m, dispatched, ["ai-act": "approved-with-conditions"]), to: t.client).first)
         let summary = try Self.body(of: try T.replies(m.clientMessage(from: t.client, frames: try t.request("c", options: .summaryDetail), now: 5), to: t.client).first)
-        #expect(summary == (try ScreeningSummary(full: full)).bytes)
+        #expect(summary == (try ScreeningSummary(json: full)).bytes)
         #expect((try JSONParser().parse(summary))["detail"] == .string("summary"))
         let again = try Self.body(of: try T.replies(m.clientMessage(from: t.client, frames: try t.request("c", options: .fullDetail), now: 6), to: t.client).first)
         #expect(again == full)

@@ -62,9 +62,10 @@ struct ScreeningSummaryTests {
         for (file, result) in results {
             let full = JSONWriter.bytes(result)
             let live = ScreeningSummary(try Self.received(result))
-            let read = try ScreeningSummary(full: full)
+            let read = try ScreeningSummary(json: full)
             #expect(read == live, "\(file)")
             #expect(live.bytes == read.bytes, "\(file)")
+            #expect(try ScreeningSummary(json: live.bytes).bytes == live.bytes, "a summary reads back to its own bytes: \(file)")
             let oracle = JSONWriter.bytes(try Self.oracle(try JSONParser().parse(full)))
             #expect(live.bytes == oracle, "\(file): \(String(decoding: live.bytes, as: UTF8.self))")
             // From decoded pack verdicts (the broker's strict road) too.
@@ -97,7 +98,7 @@ struct ScreeningSummaryTests {
         #expect(summary.errors == ["gdpr: no-workers: no gdpr worker"])
         let gdpr = try #require(summary.packs.first { $0.id == "gdpr" })
         #expect(gdpr.verdict == .needsReview && gdpr.rules.isEmpty && gdpr.errors == ["no-workers: no gdpr worker"])
-        #expect(try ScreeningSummary(full: JSONWriter.bytes(combined)) == summary)
+        #expect(try ScreeningSummary(json: JSONWriter.bytes(combined)) == summary)
         #expect(summary.bytes == JSONWriter.bytes(try Self.oracle(try JSONParser().parse(JSONWriter.bytes(combined)))))
     }
 
@@ -106,7 +107,7 @@ struct ScreeningSummaryTests {
             #"{"request_id":"x","verdict":"approved","packs":{"gdpr":{"version":"1"}},"conditions":[],"next_steps":{"options":[],"duties":[],"blockers":[]},"errors":[]}"#,
             #"{"request_id":"x","verdict":"maybe","packs":{},"conditions":[],"next_steps":{"options":[],"duties":[],"blockers":[]},"errors":[]}"#]
         {
-            #expect(throws: VerdictDecodingError.self, "\(text)") { try ScreeningSummary(full: Array(text.utf8)) }
+            #expect(throws: VerdictDecodingError.self, "\(text)") { try ScreeningSummary(json: Array(text.utf8)) }
         }
     }
 }

@@ -32,11 +32,14 @@ struct VerdictTopicTests {
     func topicsRoundTrip(verdict: VerdictTopic.Verdict) throws {
         let topic = VerdictTopic(verdict: verdict, department: "Teknik og Miljø")
         #expect(try VerdictTopic(bytes: topic.bytes) == topic)
+        let summary = VerdictTopic(verdict: verdict, department: "Teknik og Miljø", detail: .summary)
+        #expect(summary.description == "summary.\(verdict.rawValue).teknik-og-miljø")
+        #expect(try VerdictTopic(bytes: summary.bytes) == summary)
     }
 
     @Test(arguments: [
         "verdict.approved", "verdict.approved.", "verdict.maybe.it", "verdicts.approved.it", "verdict.approved.IT",
-        "verdict.approved.it.x", "verdict.approved.a b", "verdict.Approved.it",
+        "verdict.approved.it.x", "verdict.approved.a b", "verdict.Approved.it", "summaries.approved.it", "Summary.approved.it",
     ])
     func nonCanonicalTopicsAreRejected(topic: String) {
         let error = #expect(throws: WireError.self) { try VerdictTopic(bytes: bytes(topic)) }
@@ -46,6 +49,8 @@ struct VerdictTopicTests {
     @Test func subscriptionPrefixesEndInADot() {
         #expect(VerdictTopic.subscriptionPrefix(for: nil) == "verdict.")
         #expect(VerdictTopic.subscriptionPrefix(for: .approved) == "verdict.approved.")
+        #expect(VerdictTopic.subscriptionPrefix(for: nil, detail: .summary) == "summary.")
+        #expect(VerdictTopic.subscriptionPrefix(for: .rejected, detail: .summary) == "summary.rejected.")
         let conditional = VerdictTopic(verdict: .approvedWithConditions, department: "it").description
         #expect(!conditional.hasPrefix(VerdictTopic.subscriptionPrefix(for: .approved)))
     }

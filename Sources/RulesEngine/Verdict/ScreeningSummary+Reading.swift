@@ -2,8 +2,9 @@ extension ScreeningSummary {
     /// Reads the summary out of the full bytes of a combined result (docs/PROTOCOL.md §7.1), e.g. a journaled or
     /// cached answer, in one pass that builds only what the summary keeps (titles, rationale, citations and evidence
     /// are scanned, not built). For a result ``JSONWriter`` rendered it equals ``init(_:)`` of the live result.
-    /// - Throws: ``VerdictDecodingError`` when `bytes` is not a combined result.
-    public init(full bytes: [UInt8]) throws(VerdictDecodingError) {
+    /// A summary's own bytes (§7.5) read back too, to the summary they were written from.
+    /// - Throws: ``VerdictDecodingError`` when `bytes` is neither a combined result nor its summary.
+    public init(json bytes: [UInt8]) throws(VerdictDecodingError) {
         let limits = JSONLimits(maxDepth: 64, maxStringLength: 1 << 26, maxContainerCount: 1 << 24, maxValues: .max)
         var parts = Parts()
         do {
@@ -54,7 +55,15 @@ extension ScreeningSummary {
                     guard case .array(let items) = try reader.readValue(depth: 1) else { return note("'conditions' must be a list") }
                     for item in items { readCondition(item) }
                 case "next_steps":
-                    let value = try reader.readValue(depth: 1)
+                    var value = try reader.readValue(depth: 1)
+                    // A summary lists duties by field alone.
+                    if case .object(var members) = value, let index = members.firstIndex(where: { $0.0 == "duties" }), case .array(let duties) = members[index].1 {
+                        members[index].1 = .array(duties.map { duty in
+                            guard case .string = duty else { return duty }
+                            return .object([("field", duty), ("da", .string("")), ("en", .string("")), ("citations", .array([]))])
+                        })
+                        value = .object(members)
+                    }
                     do throws(VerdictDecodingError) {
                         nextSteps = try NextSteps(json: value)
                     } catch {
@@ -80,6 +89,8 @@ extension ScreeningSummary {
                 case "outputs":
                     let outputs = try reader.readValue(depth: 3)
                     if case .object = outputs { pack.outputs = outputs; seen += 1 }
+                case "rules":  // a summary's
+                    if let rules = try Self.strings(&reader, depth: 3) { pack.rules = rules; seen += 1 }
                 case "findings":
                     seen += 1
                     try reader.readArray(depth: 4) { (reader: inout JSONReader) throws(JSONSyntaxError) in

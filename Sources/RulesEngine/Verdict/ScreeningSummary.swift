@@ -4,7 +4,7 @@
 /// rationale, citations, condition and duty texts) or the evidence, which `detail=full`, `verdict.get` and the
 /// journal keep.
 ///
-/// Made from a live result (``init(_:)``) or read back from the full bytes of one (``init(full:)``: a journaled or
+/// Made from a live result (``init(_:)``) or read back from the full bytes of one (``init(json:)``: a journaled or
 /// cached answer); ``bytes`` is the one writer for both, so a summary never depends on where it came from.
 public struct ScreeningSummary: Sendable, Hashable {
     /// A pack's part.
