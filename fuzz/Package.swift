@@ -16,6 +16,7 @@ let package = Package(
             .product(name: "RulesEngine", package: "aiscreen"),
         ]),
         .executableTarget(name: "FuzzPack", dependencies: ["FuzzDriver", .product(name: "FuzzTargets", package: "aiscreen")]),
+        .executableTarget(name: "FuzzPackResult", dependencies: ["FuzzDriver", .product(name: "FuzzTargets", package: "aiscreen")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,6 +14,9 @@ struct Watch: AsyncParsableCommand {
             Subscribes to the broker's verdict feed and prints one line per verdict:
               #<seq> <topic> <request_id> <verdict>     (--lang da: the verdict in Danish words)
             or with --json the published body (combined result plus seq, published_at, run_id), one per line.
+            --topic summary. follows the summaries instead (docs/PROTOCOL.md §7.5: verdicts, versions, fired rule \
+            ids, condition keys, no texts or evidence); the broker renders each family only while someone \
+            subscribes to it.
 
             Notes go to stderr: "gap: missed N verdicts" when seq skips within one broker run (slow subscriber, \
             or messages published before the subscription arrived), and "new broker run" when run_id changes \
@@ -28,7 +31,7 @@ struct Watch: AsyncParsableCommand {
     @Option(name: .long, help: "The broker's verdict feed (overrides $AISCREEN_PUBLISH_ENDPOINT and the config).")
     var connect: String?
 
-    @Option(name: .long, help: "Topic prefix to subscribe to; end a verdict prefix with a dot (verdict.rejected.).")
+    @Option(name: .long, help: "Topic prefix to subscribe to: verdict. (full results) or summary. (summaries); end a verdict prefix with a dot (verdict.rejected.).")
     var topic: String = "verdict."
 
     @Flag(help: "Print each published body as one JSON line.")
@@ -79,7 +82,8 @@ struct WatchLoop: Sendable {
             var poller = ZMQPoller()
             let feed = poller.add(socket)
             let stop = poller.add(wakeup)
-            var tracker = VerdictFeedTracker()
+            // One tracker per topic family: both messages of one evaluation (verdict. and summary.) share a seq.
+            var trackers: [Substring: VerdictFeedTracker] = [:]
             while true {
                 let ready: ZMQPollResult
                 do {
@@ -95,7 +99,8 @@ struct WatchLoop: Sendable {
                 }
                 guard ready.isReadable(feed) else { continue }
                 while let frames = try socket.receiveMultipart(flags: .dontWait) {
-                    handle(frames, tracker: &tracker)
+                    let family = frames.first.map { String(decoding: $0, as: UTF8.self).prefix { $0 != "." } } ?? ""
+                    handle(frames, tracker: &trackers[family, default: VerdictFeedTracker()])
                 }
                 fflush(nil)
             }

@@ -61,4 +61,30 @@ struct FuzzCorpusReplayTests {
         // Found by FuzzPack: 25 CRs are 26 YAML lines, and the syntax error on the last one is inside the file.
         #expect(outcomes["crash-cr-line-breaks.yaml"] == [.rejected("yaml-syntax")])
     }
+    @Test func packResultsPassTheBrokersCheckOnlyAsTheStrictDecoderReadsThem() throws {
+        let outcomes = try Self.replay("packresult") { (input) throws(FuzzViolation) in try PackResultTarget.run(input) }
+        // Workers' real bodies are read at every screening date; broken ones are refused at every date.
+        for (file, results) in outcomes {
+            if file.hasPrefix("bad-") && file != "bad-milder-than-findings.json" && file != "bad-approved-with-errors.json" {
+                #expect(!results.contains(.decoded), "\(file) must be refused: \(results)")
+            } else {
+                #expect(results == Array(repeating: .decoded, count: PackResultTarget.screeningDates.count), "\(file): \(results)")
+            }
+        }
+        #expect(outcomes["bad-not-utf8.json"]?.first == .rejected("invalid-json"))
+        #expect(outcomes["bad-missing-digest.json"]?.first == .rejected("not-a-pack-verdict"))
+    }
+
+    @Test func aVerdictMilderThanItsFindingsOrErrorsIsRaisedBeforeItIsPassedOn() throws {
+        let date = Day(iso: "2026-12-01")
+        for name in ["bad-milder-than-findings.json", "bad-approved-with-errors.json"] {
+            let body = try #require(try Self.corpus("packresult").first { $0.name == name }).bytes
+            // Not canonical: the fast reader leaves it to the strict decoder, which raises the verdict.
+            #expect(RenderedPackVerdict(canonical: body, screeningDate: date) == nil, "\(name)")
+            let decoded = try PackVerdict(json: try JSONParser().parse(body))
+            // Either way the body is wrong, so the pack fails closed: at least needs-review, with the reason.
+            #expect(decoded.verdict >= .needsReview, "\(name): \(decoded.verdict)")
+            #expect(!decoded.errors.isEmpty, "\(name)")
+        }
+    }
 }

@@ -117,13 +117,39 @@ struct RenderedPackVerdictTests {
         #expect(RenderedPackVerdict(canonical: Array(canonical.utf8), screeningDate: before) == nil)
     }
 
-    @Test func whitespaceBetweenTokensIsValidAndKept() throws {
+    /// What the fast reader passes on must be the bytes the writer gives, or the combined result the broker sends
+    /// and journals would differ from `screen --json` for the same verdict. Valid JSON in another form (whitespace,
+    /// other escapes, other number spellings) takes the strict road, which writes it in the writer's form.
+    @Test(arguments: [
+        (#","digest":"#, " ,\n \"digest\" : "), (#""verdict":"#, #""verdict" :"#),
+        (#""rule":"#, #""\u0072ule":"#), (#"AI Act"#, #"AI\u0020Act"#),
+    ])
+    func validJSONInAnotherFormIsNotPassedOnAsItIs(replacing: String, with: String) throws {
         let (result, verdict, canonical) = try Self.sample()
-        let spaced = canonical.replacingOccurrences(of: #","digest":"#, with: " ,\n \"digest\" : ") + "\n"
-        let rendered = try #require(RenderedPackVerdict(canonical: Array(spaced.utf8), screeningDate: result.screeningDate))
-        var writer = JSONWriter()
-        writer.write(rendered)
-        #expect(try JSONParser().parse(writer.bytes) == verdict.json)
+        let other = canonical.replacingOccurrences(of: replacing, with: with)
+        #expect(other != canonical)
+        #expect(RenderedPackVerdict(canonical: Array(other.utf8), screeningDate: result.screeningDate) == nil)
+        var decoded = try PackVerdict(json: try JSONParser().parse(other))
+        decoded.screeningDate = result.screeningDate
+        #expect(JSONWriter.bytes(decoded) == Array(canonical.utf8))
+        #expect(try JSONParser().parse(JSONWriter.bytes(decoded)) == verdict.json)
+        #expect(RenderedPackVerdict(canonical: Array(canonical.utf8) + [0x0A], screeningDate: result.screeningDate) == nil)
+    }
+
+    @Test(arguments: ["12", "-3", "0.5", "1.0", "-0", "1e2", "10E0", "012"])
+    func aNumberIsPassedOnOnlyAsTheWriterWritesIt(number: String) throws {
+        let bytes = Array("[\(number)]".utf8)
+        let writerForm = bytes.withUnsafeBufferPointer { buffer -> Bool in
+            var reader = JSONReader(bytes: buffer, limits: JSONLimits())
+            reader.checksWriterForm = true
+            let value = try? reader.readValue(depth: 0)
+            return value != nil && reader.isWriterForm
+        }
+        if number == "12" || number == "-3" || number == "0.5" { #expect(writerForm, "\(number)") }
+        if number == "-0" || number == "10E0" { #expect(!writerForm, "\(number)") }
+        guard number != "012" else { return }  // not JSON at all
+        let value = try JSONParser().parse(bytes)
+        #expect(writerForm == (JSONWriter.bytes(value) == bytes), "\(number) → \(String(decoding: JSONWriter.bytes(value), as: UTF8.self))")
     }
 
     @Test func checkingAValueFindsRepeatedKeysAtAnyDepthAsParsingDoes() throws {

@@ -67,6 +67,12 @@ struct JSONReader {
     var position = 0
     /// Elements and members read so far (``JSONLimits/maxValues``).
     var values = 0
+    /// Set by a reader that passes text on unchanged: it then also checks that the text is in exactly the form
+    /// ``JSONWriter`` gives (no whitespace between tokens, the writer's escapes, numbers as the writer writes
+    /// them) and clears ``isWriterForm`` where it is not. Parsing itself is the same either way.
+    var checksWriterForm = false
+    /// Whether everything read so far is in the writer's form (meaningful only with ``checksWriterForm``).
+    var isWriterForm = true
 
     init(bytes: UnsafeBufferPointer<UInt8>, limits: JSONLimits) {
         self.bytes = bytes
@@ -147,7 +153,9 @@ struct JSONReader {
     @inline(__always) mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
-            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            case 0x20, 0x0A, 0x0D, 0x09:
+                isWriterForm = false  // the writer puts no whitespace between tokens
+                position += 1
             default: return
             }
         }
@@ -344,9 +352,19 @@ struct JSONReader {
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-        if isInteger, let value = Int64(text) { return .int(value) }
-        guard let value = Double(text), value.isFinite else { throw error("number out of range", at: start) }
-        return .double(value)
+        let value: JSONValue
+        if isInteger, let integer = Int64(text) {
+            value = .int(integer)
+        } else {
+            guard let double = Double(text), double.isFinite else { throw error("number out of range", at: start) }
+            value = .double(double)
+        }
+        if checksWriterForm, isWriterForm {
+            var writer = JSONWriter(capacity: 32)
+            writer.write(value)
+            if !writer.bytes.elementsEqual(UnsafeBufferPointer(rebasing: bytes[start..<position])) { isWriterForm = false }
+        }
+        return value
     }
 
     @inline(__always) private func isDigit(_ byte: UInt8) -> Bool {
@@ -399,14 +417,22 @@ struct JSONReader {
                 switch escape {
                 case UInt8(ascii: "\""): buffer.append(0x22)
                 case UInt8(ascii: "\\"): buffer.append(0x5C)
-                case UInt8(ascii: "/"): buffer.append(0x2F)
-                case UInt8(ascii: "b"): buffer.append(0x08)
-                case UInt8(ascii: "f"): buffer.append(0x0C)
+                case UInt8(ascii: "/"):
+                    isWriterForm = false  // the writer writes '/', U+0008 and U+000C as they are or as \u00XX
+                    buffer.append(0x2F)
+                case UInt8(ascii: "b"):
+                    isWriterForm = false
+                    buffer.append(0x08)
+                case UInt8(ascii: "f"):
+                    isWriterForm = false
+                    buffer.append(0x0C)
                 case UInt8(ascii: "n"): buffer.append(0x0A)
                 case UInt8(ascii: "r"): buffer.append(0x0D)
                 case UInt8(ascii: "t"): buffer.append(0x09)
                 case UInt8(ascii: "u"):
+                    let digits = position
                     var scalar = try readHex4()
+                    if checksWriterForm { isWriterForm = isWriterForm && Self.isWriterEscape(scalar, UnsafeBufferPointer(rebasing: bytes[digits..<position])) }
                     if (0xD800...0xDBFF).contains(scalar) {
                         guard matchesEscapeU() else { throw error("unpaired UTF-16 surrogate in string") }
                         let low = try readHex4()
@@ -426,6 +452,14 @@ struct JSONReader {
             }
         }
         throw error("unterminated string", at: start - 1)
+    }
+
+    /// Whether `\u` followed by `digits` is how ``JSONWriter/writeString(_:)`` writes `scalar`: only for a control
+    /// character other than LF, CR and TAB (which it writes `\n`, `\r`, `\t`), in lower-case hex.
+    private static func isWriterEscape(_ scalar: UInt32, _ digits: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard scalar < 0x20, scalar != 0x0A, scalar != 0x0D, scalar != 0x09 else { return false }
+        let hex = Array(("000" + String(scalar, radix: 16)).suffix(4).utf8)
+        return digits.elementsEqual(hex)
     }
 
     private mutating func matchesEscapeU() -> Bool {

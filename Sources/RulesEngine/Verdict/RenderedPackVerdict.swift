@@ -39,7 +39,8 @@ public struct RenderedPackVerdict: Sendable {
 
     /// Reads a pack verdict that is in the exact form ``PackVerdict/json`` gives — members in that order, each of
     /// its type, conditions' `status` as of `screeningDate`, a verdict no milder than its findings and at least
-    /// `needs-review` when it has errors — and valid JSON throughout (UTF-8, syntax, no repeated keys).
+    /// `needs-review` when it has errors — and valid JSON throughout (UTF-8, syntax, no repeated keys), written as
+    /// ``JSONWriter`` writes it (no whitespace between tokens, its escapes and number forms).
     ///
     /// Such a body means the same as ``PackVerdict/init(json:)`` followed by rendering, so it can be passed on
     /// unchanged. Anything else gives nil, and the caller takes the strict, normalising road (a malformed body
@@ -48,7 +49,9 @@ public struct RenderedPackVerdict: Sendable {
         let read = body.withUnsafeBufferPointer { buffer -> Parts? in
             guard ByteScanning.isValidUTF8(buffer) else { return nil }
             var reader = JSONReader(bytes: buffer, limits: limits)
-            return try? reader.readCanonicalPackVerdict(screeningDate: screeningDate)
+            reader.checksWriterForm = true
+            guard let parts = try? reader.readCanonicalPackVerdict(screeningDate: screeningDate), reader.isWriterForm else { return nil }
+            return parts
         }
         guard let read, read.end == body.count else { return nil }
         pack = read.pack
