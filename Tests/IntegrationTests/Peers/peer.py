@@ -110,7 +110,8 @@ def drain(socket, end):
 
 def subscribe(args, context):
     socket = socket_for(context, zmq.SUB, args)
-    socket.setsockopt(zmq.SUBSCRIBE, b"")
+    # The full family only: "" would also get each evaluation's summary (docs/PROTOCOL.md §6).
+    socket.setsockopt(zmq.SUBSCRIBE, b"verdict.")
     emit(event="subscribed")
     emit(event="received", count=drain(socket, time.time() + args.seconds))
 
