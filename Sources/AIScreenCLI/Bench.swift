@@ -9,8 +9,10 @@ struct Bench: AsyncParsableCommand {
         discussion: """
             Generates a corpus of varied, schema-valid requests (seeded, so every run sees the same corpus) or reads
             one (--corpus, JSON lines), then times, single-threaded: full screenings from JSON text (decode + every
-            pack + combination), each pack from JSON text, and each pack from an already decoded request.
-            Pin it to one core for stable numbers: taskset -c 1 aiscreen bench.
+            pack + combination), each pack from JSON text, each pack from an already decoded request, rendering
+            (each pack's result as a worker sends it, the combined result as screen --json prints it: evidence and
+            next steps worked out, written as bytes) and decoding alone. --stage decode|evaluate|render times one
+            stage only. Pin it to one core for stable numbers: taskset -c 1 aiscreen bench.
 
             With --external-protocol it speaks the side-by-side engine benchmark's protocol
             (../shared/bench/engines): it reads $BENCH_CORPUS, writes {"tier","rule_ids"} per request to
@@ -32,6 +34,9 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .long, help: "Seed of the generated corpus.")
     var seed: UInt64 = 20_261_127
 
+    @Option(name: .long, help: "Which stages to time: all, decode, evaluate or render.")
+    var stage: BenchStage = .all
+
     @Flag(help: "Speak the ../shared/bench/engines external-engine protocol (uses $BENCH_CORPUS and $BENCH_OUT).")
     var externalProtocol = false
 
@@ -51,19 +56,32 @@ struct Bench: AsyncParsableCommand {
         let totalBytes = lines.reduce(0) { $0 + $1.utf8.count }
         print("corpus: \(lines.count) requests, mean \(totalBytes / max(1, lines.count)) bytes; packs: \(packs.map { "\($0.id) (\($0.ruleIDs.count) rules)" }.joined(separator: ", "))")
         var results: [(String, Double)] = []
-        let full = measure(lines.count) { i in
-            _ = try? screener.screen(json: lines[i])
+        if stage.includes(.evaluate) {
+            results.append(("screening, all packs, from JSON text", measure(lines.count) { i in _ = try? screener.screen(json: lines[i]) }))
+            for pack in packs {
+                results.append((
+                    "\(pack.id), from JSON text",
+                    measure(lines.count) { i in
+                        if let request = try? decoder.decode(json: lines[i]) { _ = pack.evaluate(request) }
+                    }))
+                results.append(("\(pack.id), from decoded request", measure(decoded.count) { i in _ = pack.evaluate(decoded[i]) }))
+            }
         }
-        results.append(("screening, all packs, from JSON text", full))
-        for pack in packs {
+        if stage.includes(.render) {
+            // What a worker sends (its FINAL body) and what screen --json prints: evaluation with evidence and
+            // next steps worked out, written as bytes.
             results.append((
-                "\(pack.id), from JSON text",
-                measure(lines.count) { i in
-                    if let request = try? decoder.decode(json: lines[i]) { _ = pack.evaluate(request) }
-                }))
-            results.append(("\(pack.id), from decoded request", measure(decoded.count) { i in _ = pack.evaluate(decoded[i]) }))
+                "screening rendered (screen --json bytes), decoded",
+                measure(decoded.count) { i in _ = JSONWriter.bytes(screener.screen(decoded[i])) }))
+            for pack in packs {
+                results.append((
+                    "\(pack.id) rendered (worker FINAL body), decoded",
+                    measure(decoded.count) { i in _ = JSONWriter.bytes(pack.evaluate(decoded[i])) }))
+            }
         }
-        results.append(("decode only (JSON text → validated request)", measure(lines.count) { i in _ = try? decoder.decode(json: lines[i]) }))
+        if stage.includes(.decode) {
+            results.append(("decode only (JSON text → validated request)", measure(lines.count) { i in _ = try? decoder.decode(json: lines[i]) }))
+        }
         for (name, rate) in results {
             print(String(format: "%-52@ %12.0f evals/s  (%6.2f µs each)", name as NSString, rate, 1e6 / rate))
         }
@@ -132,4 +150,11 @@ struct Bench: AsyncParsableCommand {
         getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
         return usage.ru_maxrss
     }
+}
+
+/// The stages `aiscreen bench --stage` can time on their own.
+enum BenchStage: String, ExpressibleByArgument, CaseIterable {
+    case all, decode, evaluate, render
+
+    func includes(_ stage: BenchStage) -> Bool { self == .all || self == stage }
 }

@@ -73,13 +73,15 @@ struct Facts: Sendable {
 struct Explainer {
     var evaluator: Evaluator
     let definitionNodes: [Node]
-    private var definitionFacts: [Facts?]
+    /// The facts that decided each definition, once worked out (they depend only on the request, so the findings
+    /// of one evaluation share them).
+    private(set) var definitionFacts: [Facts?]
     private var variableFacts: [Facts]
 
-    init(evaluator: Evaluator, definitionNodes: [Node]) {
+    init(evaluator: Evaluator, definitionNodes: [Node], definitionFacts: [Facts?]? = nil) {
         self.evaluator = evaluator
         self.definitionNodes = definitionNodes
-        definitionFacts = Array(repeating: nil, count: definitionNodes.count)
+        self.definitionFacts = definitionFacts ?? Array(repeating: nil, count: definitionNodes.count)
         variableFacts = Array(repeating: .none, count: evaluator.variables.count)
     }
 

@@ -39,7 +39,7 @@ extension CompiledPack {
         let ordered = fired.sorted { (a, b) in
             rules[a].verdict != rules[b].verdict ? rules[a].verdict > rules[b].verdict : a < b
         }
-        let trace = EvaluationTrace(pack: self, root: request.root, definitions: evaluator.definitions)
+        let trace = EvaluationTrace(pack: self, root: request.root, definitions: evaluator.definitions, fired: fired)
         let findings = ordered.map { i in
             let rule = rules[i]
             return Finding(
@@ -52,7 +52,7 @@ extension CompiledPack {
         var result = PackVerdict(
             pack: id, version: version, digest: digest, verdict: verdict, outputs: outputJSON, findings: findings,
             errors: [], screeningDate: screeningDate)
-        result.storedNextSteps = .deferred(trace, fired: fired)
+        result.storedNextSteps = .deferred(trace)
         return result
     }
 

@@ -12,18 +12,26 @@ extension CompiledPack {
     /// compares them on the examples and a corpus), at a fraction of the cost.
     /// - Parameter baseline: the definitions' values on the original request (``definitionValues(_:)``).
     func firedRules(_ changed: Value, meeting met: [Int], from fired: [Int], baseline: [Value]) -> [Int] {
+        let (definitionsAgain, rulesAgain) = touched(by: met)
+        guard !rulesAgain.isEmpty else { return fired }
         var evaluator = Evaluator(root: changed, definitionCount: 0, variableCount: variableCount)
         evaluator.definitions = baseline
+        for i in definitionsAgain { evaluator.definitions[i] = evaluator.evaluate(definitions[i]) }
+        var result = fired.filter { !rulesAgain.contains($0) }
+        for i in rulesAgain where evaluator.truth(rules[i].when) { result.append(i) }
+        return result.sorted()
+    }
+
+    /// The definitions (in evaluation order) and rules that read the fields of duties `met` (``ReadIndex``).
+    private func touched(by met: [Int]) -> (definitions: [Int], rules: Set<Int>) {
+        if met.count == 1 { return reads.touched[met[0]] }
         var definitionsAgain = Set<Int>()
         var rulesAgain = Set<Int>()
         for duty in met {
             definitionsAgain.formUnion(reads.touched[duty].definitions)
             rulesAgain.formUnion(reads.touched[duty].rules)
         }
-        for i in definitionsAgain.sorted() { evaluator.definitions[i] = evaluator.evaluate(definitions[i]) }
-        var result = fired.filter { !rulesAgain.contains($0) }
-        for i in rulesAgain where evaluator.truth(rules[i].when) { result.append(i) }
-        return result.sorted()
+        return (definitionsAgain.sorted(), rulesAgain)
     }
 
     /// Every definition's value on `root`, in evaluation order.
@@ -36,7 +44,8 @@ extension CompiledPack {
     /// This pack's next steps on `root`, where rules `fired` fired (``PackNextSteps``): each open duty met alone and
     /// all of them met, by re-evaluating the pack with those fields set to `true`. A duty this pack does not read
     /// cannot change its verdict, so sets of only such duties are not evaluated.
-    func nextSteps(_ root: Value, fired: [Int]) -> PackNextSteps {
+    /// - Parameter baseline: the definitions' values on `root` when the caller has them (an evaluation's trace).
+    func nextSteps(_ root: Value, fired: [Int], baseline: [Value]? = nil) -> PackNextSteps {
         var evaluator = Evaluator(root: root, definitionCount: 0, variableCount: variableCount)
         let openIndices = duties.indices.filter { i in
             if case .bool(true) = Evaluator.navigate(root, duties[i].path) { return false }
@@ -45,14 +54,17 @@ extension CompiledPack {
         let open = openIndices.map { duties[$0] }
         let verdictNow = fired.map { rules[$0].verdict }.max() ?? .approved
         var remaining = Set(fired)
-        let baseline = definitionValues(root)
+        let baseline = baseline ?? definitionValues(root)
         var options: [PackNextSteps.Option] = []
-        for set in PackNextSteps.family(open.map(\.duty.field)) {
-            let metIndices = openIndices.filter { set.contains(duties[$0].duty.field) }
-            let met = metIndices.map { duties[$0] }
-            guard met.contains(where: { ruleReads.contains($0.path) }) else { continue }
+        // Each open duty alone, then all together (``PackNextSteps/family(_:)``, by index).
+        let family = openIndices.count < 2 ? openIndices.map { [$0] } : openIndices.map { [$0] } + [openIndices]
+        for metIndices in family {
+            guard metIndices.contains(where: { ruleReads.contains(duties[$0].path) }) else { continue }
+            // No rule reads these fields: the same rules fire, the verdict and blockers stay.
+            guard metIndices.contains(where: { !reads.touched[$0].rules.isEmpty }) else { continue }
             var changed = root
-            for duty in met { changed = Self.setting(changed, duty.path, .bool(true)) ?? changed }
+            for i in metIndices { changed = Self.setting(changed, duties[i].path, .bool(true)) ?? changed }
+            let set = metIndices.map { duties[$0].duty.field }
             let fired = firedRules(changed, meeting: metIndices, from: fired, baseline: baseline)
             remaining.formIntersection(fired)
             let verdict = fired.map { rules[$0].verdict }.max() ?? .approved

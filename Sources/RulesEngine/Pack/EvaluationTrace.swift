@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What one evaluation of a pack leaves behind for the parts of its verdict that are worked out only when read
 /// (a finding's decisive evidence, the pack's next steps): the pack, the request and the definitions' values.
 /// One allocation per evaluation, shared by its findings.
@@ -5,11 +7,26 @@ final class EvaluationTrace: Sendable {
     let pack: CompiledPack
     let root: Value
     let definitions: [Value]
+    /// The rules that fired, in pack order.
+    let fired: [Int]
+    /// The next steps once worked out: a combined result and its rendering both read them.
+    private let nextStepsCache = Mutex<PackNextSteps?>(nil)
+    /// The facts that decided each definition, as far as the evidence read so far needed them.
+    private let definitionFacts = Mutex<[Facts?]?>(nil)
 
-    init(pack: CompiledPack, root: Value, definitions: [Value]) {
+    init(pack: CompiledPack, root: Value, definitions: [Value], fired: [Int]) {
         self.pack = pack
         self.root = root
         self.definitions = definitions
+        self.fired = fired
+    }
+
+    /// The pack's next steps on this request (``CompiledPack/nextSteps(_:fired:baseline:)``), worked out once.
+    var nextSteps: PackNextSteps {
+        if let known = nextStepsCache.withLock({ $0 }) { return known }
+        let steps = pack.nextSteps(root, fired: fired, baseline: definitions)
+        nextStepsCache.withLock { $0 = steps }
+        return steps
     }
 
     /// The evidence of rule `index`, which fired: the facts that made its condition true (``Explainer``), in the
@@ -17,9 +34,10 @@ final class EvaluationTrace: Sendable {
     func evidence(rule index: Int) -> [(String, JSONValue)] {
         var evaluator = Evaluator(root: root, definitionCount: 0, variableCount: pack.variableCount)
         evaluator.definitions = definitions
-        var explainer = Explainer(evaluator: evaluator, definitionNodes: pack.definitions)
+        var explainer = Explainer(evaluator: evaluator, definitionNodes: pack.definitions, definitionFacts: definitionFacts.withLock { $0 })
         let rule = pack.rules[index]
         let facts = explainer.facts(rule.when)
+        definitionFacts.withLock { $0 = explainer.definitionFacts }
         return rule.evidence.compactMap { source in
             let key: FactKey = source.path.map { .field($0) } ?? .parameter(source.name)
             guard let part = facts.part(of: key) else { return nil }

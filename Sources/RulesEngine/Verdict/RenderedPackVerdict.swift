@@ -156,30 +156,49 @@ extension JSONReader {
         return (rule, verdict, conditions)
     }
 
-    /// `{"key"?,"da","en","applies_from","status"}` with the status the screening date gives.
+    /// `{"key"?,"da","en","applies_from","status"}` with the status the screening date gives, read member by member
+    /// (no value tree: a verdict carries dozens of conditions).
     private mutating func readCanonicalCondition(depth: Int, screeningDate: Day?) throws(JSONSyntaxError) -> Condition {
-        guard case .object(let members) = try readValue(depth: depth) else { throw error("") }
-        var rest = members[...]
         var key: String?
-        if case ("key", .string(let k))? = rest.first {
-            key = k
-            rest = rest.dropFirst()
-        }
-        guard rest.count == 4, case ("da", .string(let da)) = rest[rest.startIndex], case ("en", .string(let en)) = rest[rest.startIndex + 1],
-            rest[rest.startIndex + 2].0 == "applies_from", case ("status", .string(let status)) = rest[rest.startIndex + 3]
-        else { throw error("") }
+        var da = "", en = "", status = ""
         var appliesFrom: Day?
-        switch rest[rest.startIndex + 2].1 {
-        case .null: break
-        case .string(let text):
-            guard let day = Day(iso: text), day.description == text else { throw error("") }
-            appliesFrom = day
-        default: throw error("")
+        var index = -1  // -1: before the first member, which may be `key`
+        guard peek() == UInt8(ascii: "{") else { throw error("") }
+        try readMemberKeys(depth: depth + 1) { (reader: inout JSONReader, _: Int, raw: UnsafeBufferPointer<UInt8>?, _: String?) throws(JSONSyntaxError) in
+            guard let raw else { throw reader.error("") }
+            if index == -1 {
+                index = 0
+                if Self.keyMember.matches(raw) {
+                    key = try reader.readString()
+                    reader.skipWhitespace()
+                    return
+                }
+            }
+            guard index < Self.conditionMembers.count, Self.conditionMembers[index].matches(raw) else { throw reader.error("") }
+            switch index {
+            case 0: da = try reader.readString()
+            case 1: en = try reader.readString()
+            case 2:
+                if reader.peek() == UInt8(ascii: "\"") {
+                    let text = try reader.readString()
+                    guard let day = Day(iso: text), day.description == text else { throw reader.error("") }
+                    appliesFrom = day
+                } else {
+                    guard case .null = try reader.readLiteral() else { throw reader.error("") }
+                }
+            default: status = try reader.readString()
+            }
+            index += 1
+            reader.skipWhitespace()
         }
+        guard index == Self.conditionMembers.count else { throw error("") }
         let condition = Condition(key: key, text: Bilingual(da: da, en: en), appliesFrom: appliesFrom)
         guard condition.status(on: screeningDate) == status else { throw error("") }
         return condition
     }
+
+    private static let keyMember: StaticString = "key"
+    private static let conditionMembers: [StaticString] = ["da", "en", "applies_from", "status"]
 
     private mutating func readVerdict() throws(JSONSyntaxError) -> Verdict {
         guard let verdict = Verdict(try readString()) else { throw error("") }

@@ -130,7 +130,7 @@ public struct PackVerdict: Sendable {
         get {
             switch storedNextSteps {
             case .resolved(let steps): return steps
-            case .deferred(let trace, let fired): return trace.pack.nextSteps(trace.root, fired: fired)
+            case .deferred(let trace): return trace.nextSteps
             }
         }
         set { storedNextSteps = .resolved(newValue) }
@@ -138,7 +138,7 @@ public struct PackVerdict: Sendable {
 
     enum NextStepsStorage: Sendable {
         case resolved(PackNextSteps?)
-        case deferred(EvaluationTrace, fired: [Int])
+        case deferred(EvaluationTrace)
     }
 
     var storedNextSteps: NextStepsStorage = .resolved(nil)
