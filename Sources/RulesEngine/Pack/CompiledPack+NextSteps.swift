@@ -59,7 +59,7 @@ extension CompiledPack {
         // Each open duty alone, then all together (``PackNextSteps/family(_:)``, by index).
         let family = openIndices.count < 2 ? openIndices.map { [$0] } : openIndices.map { [$0] } + [openIndices]
         for metIndices in family {
-            guard metIndices.contains(where: { ruleReads.contains(duties[$0].path) }) else { continue }
+            guard metIndices.contains(where: { dutyIsRead[$0] }) else { continue }
             // No rule reads these fields: the same rules fire, the verdict and blockers stay.
             guard metIndices.contains(where: { !reads.touched[$0].rules.isEmpty }) else { continue }
             var changed = root
@@ -75,9 +75,11 @@ extension CompiledPack {
     }
 
     /// `value` with the field at `path` replaced; nil when an object on the way is null.
-    static func setting(_ value: Value, _ path: [Int], _ new: Value) -> Value? {
+    static func setting(_ value: Value, _ path: [Int], _ new: Value) -> Value? { setting(value, path[...], new) }
+
+    private static func setting(_ value: Value, _ path: ArraySlice<Int>, _ new: Value) -> Value? {
         guard let first = path.first else { return new }
-        guard case .object(var fields) = value, let child = setting(fields[first], Array(path.dropFirst()), new) else { return nil }
+        guard case .object(var fields) = value, let child = setting(fields[first], path.dropFirst(), new) else { return nil }
         fields[first] = child
         return .object(fields)
     }

@@ -89,6 +89,8 @@ public struct CompiledPack: Sendable {
     /// Every request field some rule reads (directly or through definitions): a duty outside it cannot change
     /// this pack's verdict.
     let ruleReads: Set<[Int]>
+    /// Per duty: whether ``ruleReads`` holds its field (asked for every duty set of every next steps).
+    let dutyIsRead: [Bool]
     /// Which definitions and rules read which fields (for re-evaluating only what a change touches).
     let reads: ReadIndex
     public var dutyFields: [String] { duties.map(\.duty.field) }
@@ -99,7 +101,9 @@ public struct CompiledPack: Sendable {
         variableCount: Int, outputs: [CompiledOutput], rules: [CompiledRule], duties: [CompiledDuty] = []
     ) {
         self.duties = duties
-        ruleReads = Set(rules.flatMap { $0.evidence.compactMap(\.path) })
+        let ruleReads = Set(rules.flatMap { $0.evidence.compactMap(\.path) })
+        self.ruleReads = ruleReads
+        dutyIsRead = duties.map { ruleReads.contains($0.path) }
         reads = ReadIndex(definitions: definitions, rules: rules.map(\.when), dutyPaths: duties.map(\.path))
         self.id = id
         self.version = version

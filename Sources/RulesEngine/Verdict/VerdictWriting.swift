@@ -54,6 +54,70 @@ extension JSONWriter {
         writeRaw(CollectionOfOne(UInt8(ascii: "}")))
     }
 
+    /// ``Duty/json``, rendered directly.
+    mutating func write(_ duty: Duty) {
+        writeRaw(CollectionOfOne(UInt8(ascii: "{")))
+        key("field")
+        writeString(duty.field)
+        comma()
+        key("da")
+        writeString(duty.text.da)
+        comma()
+        key("en")
+        writeString(duty.text.en)
+        comma()
+        key("citations")
+        list(duty.citations) { $0.writeString($1) }
+        writeRaw(CollectionOfOne(UInt8(ascii: "}")))
+    }
+
+    /// ``PackNextSteps/Option/json``, rendered directly.
+    mutating func write(_ option: PackNextSteps.Option) {
+        writeRaw(CollectionOfOne(UInt8(ascii: "{")))
+        key("meet")
+        list(option.meet) { $0.writeString($1) }
+        comma()
+        key("verdict")
+        writeString(option.verdict.description)
+        writeRaw(CollectionOfOne(UInt8(ascii: "}")))
+    }
+
+    /// ``PackNextSteps/json``, rendered directly.
+    mutating func write(_ steps: PackNextSteps) {
+        writeRaw(CollectionOfOne(UInt8(ascii: "{")))
+        key("open")
+        list(steps.open) { $0.write($1) }
+        comma()
+        key("if_met")
+        list(steps.ifMet) { $0.write($1) }
+        comma()
+        key("blockers")
+        list(steps.blockers) { $0.writeString($1) }
+        writeRaw(CollectionOfOne(UInt8(ascii: "}")))
+    }
+
+    /// ``NextSteps/json``, rendered directly.
+    mutating func write(_ steps: NextSteps) {
+        writeRaw(CollectionOfOne(UInt8(ascii: "{")))
+        key("options")
+        list(steps.options) { $0.write($1) }
+        comma()
+        key("duties")
+        list(steps.duties) { $0.write($1) }
+        comma()
+        key("blockers")
+        list(steps.blockers) { writer, blocker in
+            writer.writeRaw(CollectionOfOne(UInt8(ascii: "{")))
+            writer.key("pack")
+            writer.writeString(blocker.pack)
+            writer.comma()
+            writer.key("rule")
+            writer.writeString(blocker.rule)
+            writer.writeRaw(CollectionOfOne(UInt8(ascii: "}")))
+        }
+        writeRaw(CollectionOfOne(UInt8(ascii: "}")))
+    }
+
     /// A finding's members from `rule` to `rationale`, and the comma after them.
     mutating func writeHead(rule: String, title: Bilingual, verdict: Verdict, citations: [String], rationale: Bilingual) {
         key("rule")
@@ -110,7 +174,7 @@ extension JSONWriter {
         if let steps = verdict.nextSteps {
             comma()
             key("next_steps")
-            write(steps.json)
+            write(steps)
         }
     }
 
@@ -178,7 +242,7 @@ extension JSONWriter {
         list(conditions) { $0.write($1.condition, on: screeningDate, packs: $1.packs) }
         comma()
         key("next_steps")
-        write(nextSteps.json)
+        write(nextSteps)
         comma()
         key("errors")
         list(errors) { $0.writeString($1) }
