@@ -100,33 +100,26 @@ struct FastRequestDecoder {
             if let minItems, values.count < minItems { return nil }
             if unique, !Value.allDistinct(values) { return nil }
             return .list(values)
-        case .object(let shape):
-            guard byte == UInt8(ascii: "{"), let table = node.propertyTable else { return nil }
-            var fields = [Value?](repeating: nil, count: shape.nodes.count)
+        case .object:
+            guard byte == UInt8(ascii: "{"), let table = node.propertyTable, let plan = node.objectPlan else { return nil }
+            // Absent properties keep the value they have when absent; each present one replaces its own, once.
+            var result = plan.absent
+            var seen = SeenSet(count: plan.nodes.count)
             var hint = 0
             do {
                 try reader.readRawMembers(depth: depth + 1) { (r: inout JSONReader, key: UnsafeBufferPointer<UInt8>?) throws(JSONSyntaxError) in
                     // Anything unusual ends the fast path at once: the thorough one explains it.
-                    guard let key, let i = table.index(of: key, hint: hint), fields[i] == nil else { throw Self.abandon }
+                    guard let key, let i = table.index(of: key, hint: hint), seen.insert(i) else { throw Self.abandon }
                     hint = i + 1
                     var inner = FastRequestDecoder(reader: r)
-                    guard let v = inner.decode(shape.nodes[i], depth: depth + 1) else { throw Self.abandon }
-                    fields[i] = v
+                    guard let v = inner.decode(plan.nodes[i], depth: depth + 1) else { throw Self.abandon }
+                    result[i] = v
                     r = inner.reader
                 }
             } catch {
                 return nil
             }
-            var result: [Value] = []
-            result.reserveCapacity(fields.count)
-            for i in fields.indices {
-                if let field = fields[i] {
-                    result.append(field)
-                } else {
-                    if shape.required.contains(shape.names[i]) { return nil }
-                    result.append(RequestDecoder.absent(shape.nodes[i]))
-                }
-            }
+            for i in plan.required.indices where plan.required[i] && !seen.contains(i) { return nil }
             return .object(result)
         }
     }
@@ -168,4 +161,29 @@ extension Day {
         else { return nil }
         self.init(year: year, month: month, day: day)
     }
+}
+
+/// Which properties of an object were seen: a bit mask, or flags for an object of more than 64 properties.
+private struct SeenSet {
+    private var mask: UInt64 = 0
+    private var flags: [Bool]
+
+    init(count: Int) {
+        flags = count > 64 ? Array(repeating: false, count: count) : []
+    }
+
+    /// Marks `i` seen; false if it already was.
+    @inline(__always) mutating func insert(_ i: Int) -> Bool {
+        if flags.isEmpty {
+            let bit: UInt64 = 1 << UInt64(i)
+            guard mask & bit == 0 else { return false }
+            mask |= bit
+            return true
+        }
+        guard !flags[i] else { return false }
+        flags[i] = true
+        return true
+    }
+
+    @inline(__always) func contains(_ i: Int) -> Bool { flags.isEmpty ? mask & (1 << UInt64(i)) != 0 : flags[i] }
 }

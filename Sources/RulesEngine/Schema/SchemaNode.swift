@@ -45,6 +45,16 @@ public final class SchemaNode: Sendable {
     /// Byte tables for the fast decoder.
     let propertyTable: ByteTable?
     let enumTable: ByteTable?
+    /// An object's properties as the fast decoder needs them (nil for other kinds).
+    let objectPlan: ObjectPlan?
+
+    /// Per property of an object: its node, whether it is required, and the value it has when absent
+    /// (``RequestDecoder/absent(_:)``), worked out once instead of for every request.
+    struct ObjectPlan: Sendable {
+        let nodes: [SchemaNode]
+        let required: [Bool]
+        let absent: [Value]
+    }
 
     init(kind: Kind, nullable: Bool, defaultValue: Value?, description: String?, title: String? = nil, text: TextRule? = nil) {
         self.title = title
@@ -57,12 +67,16 @@ public final class SchemaNode: Sendable {
         case .object(let shape):
             propertyTable = ByteTable(shape.names)
             enumTable = nil
+            objectPlan = ObjectPlan(
+                nodes: shape.nodes, required: shape.names.map { shape.required.contains($0) }, absent: shape.nodes.map(RequestDecoder.absent))
         case .string(let values?, _, _, _, _):
             propertyTable = nil
             enumTable = ByteTable(values)
+            objectPlan = nil
         default:
             propertyTable = nil
             enumTable = nil
+            objectPlan = nil
         }
     }
 
