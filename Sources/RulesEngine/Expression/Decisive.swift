@@ -90,6 +90,7 @@ struct Explainer {
 
     mutating func explain(_ node: Node) -> (Value, Facts) {
         switch node {
+        case .fieldIs, .fieldIsNot, .fieldIn, .fieldHas: return explain(node.general)
         case .constant(let v): return (v, .none)
         case .parameter(let name, let v): return (v, Facts(.parameter(name)))
         case .field(let path): return (Evaluator.navigate(evaluator.root, path), Facts(.field(path)))

@@ -13,6 +13,7 @@ extension Node {
             b.reads(fields: &fields, definitions: &definitions)
         case .list(let nodes), .call(_, _, let nodes):
             for node in nodes { node.reads(fields: &fields, definitions: &definitions) }
+        case .fieldIs, .fieldIsNot, .fieldIn, .fieldHas: general.reads(fields: &fields, definitions: &definitions)
         }
     }
 }

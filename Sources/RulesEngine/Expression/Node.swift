@@ -25,6 +25,56 @@ enum Node: Sendable {
     case call(String, @Sendable ([Value]) -> Value, [Node])
     indirect case exists(list: Node, slot: Int, predicate: Node)
     indirect case all(list: Node, slot: Int, predicate: Node)
+
+    // The commonest tests, each in one node (``specialized``): evaluated without building a value for either
+    // side. Evidence and reads see them as the nodes they stand for (``general``).
+    /// `field == constant` (the constant not null).
+    case fieldIs([Int], Value)
+    /// `field != constant` (the constant not null).
+    case fieldIsNot([Int], Value)
+    /// `field in [constants]`.
+    case fieldIn([Int], [Value])
+    /// `constant in field` (a list field).
+    case fieldHas([Int], Value)
+}
+
+extension Node {
+    /// The same expression with the commonest tests as single nodes (`fieldIs`, `fieldIsNot`, `fieldIn`,
+    /// `fieldHas`), for evaluation. The value of every node is unchanged (a test compares both forms).
+    var specialized: Node {
+        switch self {
+        case .equal(.field(let path), .constant(let c)) where !c.isNull, .equal(.constant(let c), .field(let path)) where !c.isNull:
+            return .fieldIs(path, c)
+        case .notEqual(.field(let path), .constant(let c)) where !c.isNull, .notEqual(.constant(let c), .field(let path)) where !c.isNull:
+            return .fieldIsNot(path, c)
+        case .contains(.constant(.list(let list)), .field(let path)): return .fieldIn(path, list)
+        case .contains(.field(let path), .constant(let c)): return .fieldHas(path, c)
+        case .constant, .parameter, .field, .variable, .definition, .fieldIs, .fieldIsNot, .fieldIn, .fieldHas: return self
+        case .member(let base, let path): return .member(base.specialized, path)
+        case .not(let a): return .not(a.specialized)
+        case .and(let a, let b): return .and(a.specialized, b.specialized)
+        case .or(let a, let b): return .or(a.specialized, b.specialized)
+        case .equal(let a, let b): return .equal(a.specialized, b.specialized)
+        case .notEqual(let a, let b): return .notEqual(a.specialized, b.specialized)
+        case .compare(let ordering, let a, let b): return .compare(ordering, a.specialized, b.specialized)
+        case .contains(let list, let element): return .contains(list: list.specialized, element: element.specialized)
+        case .list(let nodes): return .list(nodes.map(\.specialized))
+        case .call(let name, let function, let args): return .call(name, function, args.map(\.specialized))
+        case .exists(let list, let slot, let predicate): return .exists(list: list.specialized, slot: slot, predicate: predicate.specialized)
+        case .all(let list, let slot, let predicate): return .all(list: list.specialized, slot: slot, predicate: predicate.specialized)
+        }
+    }
+
+    /// A specialized test as the general node it stands for; any other node as it is.
+    var general: Node {
+        switch self {
+        case .fieldIs(let path, let c): .equal(.field(path), .constant(c))
+        case .fieldIsNot(let path, let c): .notEqual(.field(path), .constant(c))
+        case .fieldIn(let path, let list): .contains(list: .constant(.list(list)), element: .field(path))
+        case .fieldHas(let path, let c): .contains(list: .field(path), element: .constant(c))
+        default: self
+        }
+    }
 }
 
 /// Evaluates compiled expressions against one request. Pure; allocation-light.
@@ -70,6 +120,16 @@ struct Evaluator {
         case .or(let a, let b): return truth(a) || truth(b)
         case .equal(let a, let b): return Self.equal(evaluate(a), evaluate(b))
         case .notEqual(let a, let b): return !Self.equal(evaluate(a), evaluate(b))
+        case .fieldIs(let path, let constant): return Self.equal(Self.navigate(root, path), constant)
+        case .fieldIsNot(let path, let constant): return !Self.equal(Self.navigate(root, path), constant)
+        case .fieldIn(let path, let list):
+            let value = Self.navigate(root, path)
+            for candidate in list where Self.equal(candidate, value) { return true }
+            return false
+        case .fieldHas(let path, let constant):
+            guard case .list(let items) = Self.navigate(root, path) else { return false }
+            for item in items where Self.equal(item, constant) { return true }
+            return false
         case .contains(let listNode, let elementNode):
             let element = evaluate(elementNode)
             if case .constant(.list(let list)) = listNode {
@@ -94,7 +154,7 @@ struct Evaluator {
         case .member(let base, let path): return Self.navigate(evaluate(base), path)
         case .variable(let slot): return variables[slot]
         case .definition(let i): return definitions[i]
-        case .not, .and, .or, .equal, .notEqual, .contains: return .bool(truth(node))
+        case .not, .and, .or, .equal, .notEqual, .contains, .fieldIs, .fieldIsNot, .fieldIn, .fieldHas: return .bool(truth(node))
         case .compare(let ordering, let a, let b):
             let x = evaluate(a)
             let y = evaluate(b)

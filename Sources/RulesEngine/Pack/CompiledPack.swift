@@ -113,10 +113,20 @@ public struct CompiledPack: Sendable {
         self.schema = schema
         self.parameters = parameters
         self.warnings = warnings
-        self.definitions = definitions
+        // Evaluated in their specialized form (``Node/specialized``); evidence and reads see through it.
+        self.definitions = definitions.map(\.specialized)
         self.variableCount = variableCount
-        self.outputs = outputs
-        self.rules = rules
+        self.outputs = outputs.map { output in
+            var output = output
+            output.computed = output.computed?.specialized
+            output.includeWhen = output.includeWhen?.map { ($0.label, $0.condition.specialized) }
+            return output
+        }
+        self.rules = rules.map { rule in
+            var rule = rule
+            rule.when = rule.when.specialized
+            return rule
+        }
         if case .object(let shape) = schema.kind, let i = shape.property(named: "screening_date") {
             screeningDatePath = [i]
         } else {
