@@ -7,15 +7,15 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure rule-pack evaluation speed on one thread (numbers go in BENCHMARKS.md).",
         discussion: """
-            Generates a corpus of varied, schema-valid requests (seeded, so every run sees the same corpus) or reads
-            one (--corpus, JSON lines), then times, single-threaded: full screenings from JSON text (decode + every
-            pack + combination), each pack from JSON text, each pack from an already decoded request, rendering
-            (each pack's result as a worker sends it, the combined result as screen --json prints it: evidence and
-            next steps worked out, written as bytes) and decoding alone. --stage decode|evaluate|render times one
+            Generates a corpus of varied, schema-valid requests (seeded, so every run sees the same corpus) or reads \
+            one (--corpus, JSON lines), then times, single-threaded: full screenings from JSON text (decode + every \
+            pack + combination), each pack from JSON text, each pack from an already decoded request, rendering \
+            (each pack's result as a worker sends it, the combined result as screen --json prints it: evidence and \
+            next steps worked out, written as bytes) and decoding alone. --stage decode|evaluate|render times one \
             stage only. Pin it to one core for stable numbers: taskset -c 1 aiscreen bench.
 
-            With --external-protocol it speaks the side-by-side engine benchmark's protocol
-            (../shared/bench/engines): it reads $BENCH_CORPUS, writes {"tier","rule_ids"} per request to
+            With --external-protocol it speaks the side-by-side engine benchmark's protocol \
+            (../shared/bench/engines): it reads $BENCH_CORPUS, writes {"tier","rule_ids"} per request to \
             $BENCH_OUT, and prints {"evals_per_sec": …} measured from JSON text.
             """)
 
