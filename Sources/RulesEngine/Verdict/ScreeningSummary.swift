@@ -166,21 +166,13 @@ extension JSONWriter {
         key("next_steps")
         writeRaw(CollectionOfOne(UInt8(ascii: "{")))
         key("options")
-        write(.array(summary.nextSteps.options.map(\.json)))
+        list(summary.nextSteps.options) { $0.write($1) }
         comma()
         key("duties")
         list(summary.nextSteps.duties) { $0.writeString($1.field) }
         comma()
         key("blockers")
-        list(summary.nextSteps.blockers) { writer, blocker in
-            writer.writeRaw(CollectionOfOne(UInt8(ascii: "{")))
-            writer.key("pack")
-            writer.writeString(blocker.pack)
-            writer.comma()
-            writer.key("rule")
-            writer.writeString(blocker.rule)
-            writer.writeRaw(CollectionOfOne(UInt8(ascii: "}")))
-        }
+        writeBlockers(summary.nextSteps.blockers)
         writeRaw(CollectionOfOne(UInt8(ascii: "}")))
         comma()
         key("errors")

@@ -106,7 +106,13 @@ extension JSONWriter {
         list(steps.duties) { $0.write($1) }
         comma()
         key("blockers")
-        list(steps.blockers) { writer, blocker in
+        writeBlockers(steps.blockers)
+        writeRaw(CollectionOfOne(UInt8(ascii: "}")))
+    }
+
+    /// A combined result's blockers: `[{"pack","rule"}]`.
+    mutating func writeBlockers(_ blockers: [(pack: String, rule: String)]) {
+        list(blockers) { writer, blocker in
             writer.writeRaw(CollectionOfOne(UInt8(ascii: "{")))
             writer.key("pack")
             writer.writeString(blocker.pack)
@@ -115,7 +121,6 @@ extension JSONWriter {
             writer.writeString(blocker.rule)
             writer.writeRaw(CollectionOfOne(UInt8(ascii: "}")))
         }
-        writeRaw(CollectionOfOne(UInt8(ascii: "}")))
     }
 
     /// A finding's members from `rule` to `rationale`, and the comma after them.
