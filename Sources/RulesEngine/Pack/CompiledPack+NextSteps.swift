@@ -56,9 +56,7 @@ extension CompiledPack {
         var remaining = Set(fired)
         let baseline = baseline ?? definitionValues(root)
         var options: [PackNextSteps.Option] = []
-        // Each open duty alone, then all together (``PackNextSteps/family(_:)``, by index).
-        let family = openIndices.count < 2 ? openIndices.map { [$0] } : openIndices.map { [$0] } + [openIndices]
-        for metIndices in family {
+        for metIndices in PackNextSteps.family(openIndices) {
             guard metIndices.contains(where: { dutyIsRead[$0] }) else { continue }
             // No rule reads these fields: the same rules fire, the verdict and blockers stay.
             guard metIndices.contains(where: { !reads.touched[$0].rules.isEmpty }) else { continue }

@@ -31,7 +31,7 @@ public struct PackNextSteps: Hashable, Sendable {
 
     /// The family of duty sets every pack evaluates: each open duty alone, then all together (when there are two
     /// or more).
-    public static func family(_ open: [String]) -> [[String]] {
+    public static func family<Duty>(_ open: [Duty]) -> [[Duty]] {
         open.count < 2 ? open.map { [$0] } : open.map { [$0] } + [open]
     }
 }
