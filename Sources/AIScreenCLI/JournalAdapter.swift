@@ -15,7 +15,11 @@ struct JournalAdapter: BrokerJournal {
             case .completed(let id, let verdict, let result, let packs, let provisional):
                 .completed(CompletedScreening(
                     requestID: id, verdict: verdict, result: result,
-                    packs: packs.map { PackRevision(id: $0.id, version: $0.version, digest: $0.digest, judgedBy: $0.judgedBy) }, completedAt: now,
+                    packs: packs.map { pack in
+                        PackRevision(
+                            id: pack.id, version: pack.version, digest: pack.digest, judgedBy: pack.judgedBy,
+                            outcome: pack.outcome.map { PackOutcome(verdict: $0.verdict, errors: $0.errors, rules: $0.rules) })
+                    }, completedAt: now,
                     provisional: provisional))
             }
         })

@@ -39,12 +39,20 @@ struct PackImpact: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let journal = try location.open(readOnly: true)
-        let records = try journalOperation { () throws(JournalError) in try journal.history(filter) }
+        // Read one record at a time, oldest first: memory does not grow with the journal.
+        let (total, withVerdicts) = try journalOperation { () throws(JournalError) in
+            (try journal.countVerdictsOfRecord(filter, verdictsOfRecordOnly: false), try journal.countVerdictsOfRecord(filter))
+        }
         var replay = ImpactReplay(pack: edited)
-        let progress = isatty(STDERR_FILENO) == 1 && !records.isEmpty ? ProgressLine(total: records.count) : nil
-        for (n, record) in records.reversed().enumerated() {
-            if let change = replay.replay(record), json { print(JSONWriter.string(change.json)) }
-            progress?.show(n + 1)
+        replay.skip(total - withVerdicts)
+        let progress = isatty(STDERR_FILENO) == 1 && withVerdicts > 0 ? ProgressLine(total: withVerdicts) : nil
+        var done = 0
+        try journalOperation { () throws(JournalError) in
+            try journal.forEachVerdictOfRecord(filter) { record in
+                if let change = replay.replay(record), json { print(JSONWriter.string(change.json)) }
+                done += 1
+                progress?.show(done)
+            }
         }
         progress?.finish()
         if json {
@@ -126,11 +134,29 @@ struct ImpactReplay {
         self.decoder = RequestDecoder(schema: pack.schema)
     }
 
-    /// Replays one record; the change, if its outcome differs.
-    mutating func replay(_ record: JournalRecord) -> Change? {
-        guard let completion = record.completion, let stored = try? StoredResultSummary(completion.result),
-            let old = stored.verdict, let before = stored.packs[pack.id]
-        else {
+    /// Counts `count` requests as skipped (unfinished or provisional only: no verdict of record to compare with).
+    mutating func skip(_ count: Int) {
+        summary.skipped += count
+    }
+
+    /// What the verdict of record says: from the packs' outcomes when the journal has them (schema 7), else from
+    /// the result's bytes.
+    static func stored(_ record: ScreeningOfRecord) -> StoredResultSummary? {
+        if record.hasOutcomes {
+            var packs: [String: StoredResultSummary.Pack] = [:]
+            for revision in record.packs {
+                guard let outcome = revision.outcome else { continue }
+                packs[revision.id] = .init(verdict: Verdict(outcome.verdict), hasErrors: outcome.errors > 0, rules: outcome.rules)
+            }
+            return StoredResultSummary(verdict: Verdict(record.verdict), packs: packs)
+        }
+        guard let bytes = try? record.result() else { return nil }
+        return try? StoredResultSummary(bytes)
+    }
+
+    /// Replays one verdict of record; the change, if its outcome differs.
+    mutating func replay(_ record: ScreeningOfRecord) -> Change? {
+        guard let stored = Self.stored(record), let old = stored.verdict, let before = stored.packs[pack.id] else {
             summary.skipped += 1
             return nil
         }

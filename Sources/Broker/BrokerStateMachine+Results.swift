@@ -106,7 +106,11 @@ extension BrokerStateMachine {
         let rendered = JSONWriter.bytes(result)
         let reply = BrokerReply.final(service: open.service, requestID: requestID, body: rendered).encode()
         remember(requestID, Completed(service: open.service, fingerprint: open.fingerprint, reply: reply, provisional: !failed.isEmpty, retry: failed.isEmpty ? nil : retry))
-        let packs = result.packs.map { RecordedPack(id: $0.pack, version: $0.version, digest: $0.digest, judgedBy: open.judges[$0.pack]) }
+        let packs = result.packs.map {
+            RecordedPack(
+                id: $0.pack, version: $0.version, digest: $0.digest, judgedBy: open.judges[$0.pack],
+                outcome: RecordedPack.Outcome(verdict: $0.verdict.description, errors: $0.errors.count, rules: $0.rules))
+        }
         var actions: [Action] = [
             .record(.completed(requestID: requestID.rawValue, verdict: result.verdict.description, result: rendered, packs: packs, provisional: !failed.isEmpty))
         ]

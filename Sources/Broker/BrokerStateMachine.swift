@@ -47,6 +47,14 @@ public struct BrokerStateMachine: Sendable {
         /// The principal of the worker that judged it (its key's name), nil for an in-process or unauthenticated
         /// worker, or a pack that failed.
         public var judgedBy: String? = nil
+        /// What it decided, as the result's bytes say: its verdict, how many errors, the rule id of each finding.
+        public var outcome: Outcome? = nil
+
+        public struct Outcome: Sendable, Equatable {
+            public var verdict: String
+            public var errors: Int
+            public var rules: [String]
+        }
     }
 
     struct Worker {

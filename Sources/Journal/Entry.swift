@@ -30,8 +30,13 @@ struct Entry: Sendable {
     /// A `completed` entry that is not the verdict of record (schema 3; NULL in the table otherwise).
     var provisional = false
     /// How ``result`` is stored: compact against this dictionary (schema 6), or whole when nil. ``result`` itself is
-    /// always the full bytes (the chain hashes those).
+    /// the full bytes (nil only on an entry read with `expandingResult: false` whose hash does not need them).
     var storedResult: (dictionary: ResultDictionary, bytes: [UInt8])?
+    /// Which canonical form the chain hash covers (schema 7): 2 when the result is stored compact and the hash covers
+    /// the compact bytes with the dictionary's digest, 1 (NULL in the table) otherwise. Version 2 binds the same
+    /// content as version 1 (the dictionary is content-addressed and expanding is exact) while hashing about a
+    /// quarter of the bytes, and lets a reader check an entry without expanding its result.
+    var hashVersion = 1
     /// Lower-case hex SHA-256, as stored.
     var hash: String = ""
 
@@ -39,8 +44,11 @@ struct Entry: Sendable {
     /// length and the bytes (`FFFFFFFF` for NULL), so no two different entries encode the same. The body enters
     /// through its SHA-256 (``bodySHA256``; ``Journal/verify()`` checks the body against it); the result JSON enters
     /// whole. Pack rows are included for every kind, sorted by pack id, so a pack row added anywhere is caught.
+    ///
+    /// Version 2 (``hashVersion``) differs in its prefix and in the result, which enters as two fields: the
+    /// dictionary's digest and the compact bytes.
     var canonicalBytes: [UInt8] {
-        var out = Array("aiscreen.journal.entry.v1\n".utf8)
+        var out = Array((hashVersion == 2 ? "aiscreen.journal.entry.v2\n" : "aiscreen.journal.entry.v1\n").utf8)
         out.reserveCapacity(160 + (result?.count ?? 0))
         func field(_ bytes: some Collection<UInt8>) { CanonicalField.append(bytes, to: &out) }
         func field(_ text: String?) { CanonicalField.append(text, to: &out) }
@@ -53,7 +61,14 @@ struct Entry: Sendable {
         field(principal)
         field(department)
         field(verdict)
-        if let result { field(result) } else { field(nil as String?) }
+        if hashVersion == 2, let stored = storedResult {
+            field(stored.dictionary.digest)
+            field(stored.bytes)
+        } else if let result {
+            field(result)
+        } else {
+            field(nil as String?)
+        }
         field(prunedThrough.map { String($0) })
         field(anchorHash)
         field(prunedBefore)
@@ -66,6 +81,11 @@ struct Entry: Sendable {
                 // Only when present, so entries of schema 1 keep their hashes; "+" never starts a pack id.
                 field("+judged_by")
                 field(judgedBy)
+            }
+            if let outcome = pack.outcome {
+                // Only when present (schema 7), so older entries keep their hashes.
+                field("+outcome")
+                field(outcome.text)
             }
         }
         if provisional {
@@ -132,26 +152,39 @@ extension Entry {
     /// Reads the columns of an `entry` row (packs are added by the caller), expanding a compact result with its
     /// dictionary from `db`. Throws on a missing or mistyped value, which only tampering can produce (the table's
     /// CHECK constraints forbid it otherwise), and on a compact result whose dictionary is missing or changed.
-    /// - Parameter dictionary: how to get a result dictionary by digest (default: the process's cache, else the
-    ///   file); ``Journal/verify()`` reads each from the file once per run.
-    init(row: Row, _ db: Database, dictionary: ((String) throws -> ResultDictionary)? = nil) throws {
-        guard let kind = Kind(rawValue: try row.decode(String.self, forColumn: "kind")) else {
-            throw JournalError(.corrupt, "entry \(try row.decode(Int64.self, forColumn: "seq")) has an unknown kind")
+    /// - Parameters:
+    ///   - dictionary: how to get a result dictionary by digest (default: the process's cache, else the file);
+    ///     ``Journal/verify()`` reads each from the file once per run.
+    ///   - expandingResult: false leaves ``result`` nil when the hash does not need it (``hashVersion`` 2): for a
+    ///     reader that expands ``storedResult`` only if it must.
+    ///   - columns: where the columns are in `row` (from ``EntryColumns/init(_:)`` on a row of the same statement, once
+    ///     for all its rows); nil works them out from `row`.
+    init(
+        row: Row, _ db: Database, columns: EntryColumns? = nil, dictionary: ((String) throws -> ResultDictionary)? = nil,
+        expandingResult: Bool = true
+    ) throws {
+        let c = try columns ?? EntryColumns(row)
+        guard let kind = Kind(rawValue: try row.decode(String.self, atIndex: c.kind)) else {
+            throw JournalError(.corrupt, "entry \(try row.decode(Int64.self, atIndex: c.seq)) has an unknown kind")
         }
         self.init(
-            sequence: try row.decode(forColumn: "seq"), kind: kind, at: try row.decode(forColumn: "at"),
-            requestID: try row.decode(forColumn: "request_id"), service: try row.decode(forColumn: "service"),
-            body: try row.decode(forColumn: "body"), bodySHA256: try row.decode(forColumn: "body_sha256"),
-            principal: try row.decode(forColumn: "principal"), department: try row.decode(forColumn: "department"),
-            verdict: try row.decode(forColumn: "verdict"), result: try row.decode(forColumn: "result"),
-            prunedThrough: try row.decode(forColumn: "pruned_through"),
-            anchorHash: try row.decode(forColumn: "anchor_hash"),
-            prunedBefore: try row.decode(forColumn: "pruned_before"),
-            hash: try row.decode(forColumn: "hash"))
-        provisional = row.hasColumn("provisional") ? (try row.decode(Int64?.self, forColumn: "provisional") ?? 0) != 0 : false
-        if row.hasColumn("result_dictionary"), let digest: String = try row.decode(forColumn: "result_dictionary"), let compact = result {
+            sequence: try row.decode(atIndex: c.seq), kind: kind, at: try row.decode(atIndex: c.at),
+            requestID: try row.decode(atIndex: c.requestID), service: try row.decode(atIndex: c.service),
+            body: try row.decode(atIndex: c.body), bodySHA256: try row.decode(atIndex: c.bodySHA256),
+            principal: try row.decode(atIndex: c.principal), department: try row.decode(atIndex: c.department),
+            verdict: try row.decode(atIndex: c.verdict), result: try row.decode(atIndex: c.result),
+            prunedThrough: try row.decode(atIndex: c.prunedThrough),
+            anchorHash: try row.decode(atIndex: c.anchorHash),
+            prunedBefore: try row.decode(atIndex: c.prunedBefore),
+            hash: try row.decode(atIndex: c.hash))
+        provisional = try c.provisional.map { (try row.decode(Int64?.self, atIndex: $0) ?? 0) != 0 } ?? false
+        if let index = c.hashVersion, let version: Int = try row.decode(atIndex: index) { hashVersion = version }
+        if let index = c.resultDictionary, let digest: String = try row.decode(atIndex: index), let compact = result {
             let found = try dictionary?(digest) ?? ResultDictionaries.load(digest, db)
-            result = Data(try found.expand(Array(compact)))
+            storedResult = (found, Array(compact))
+            result = expandingResult || hashVersion != 2 ? Data(try found.expand(Array(compact))) : nil
+        } else if hashVersion != 1 {
+            throw JournalError(.corrupt, "entry \(sequence) has hash version \(hashVersion) without a compact result")
         }
     }
 
@@ -160,18 +193,18 @@ extension Entry {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO entry (seq, kind, at, request_id, service, body, body_sha256, principal, department,
-                    verdict, result, pruned_through, anchor_hash, pruned_before, hash, provisional, result_dictionary)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    verdict, result, pruned_through, anchor_hash, pruned_before, hash, provisional, result_dictionary, hash_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         try statement.execute(arguments: [
             sequence, kind.rawValue, at, requestID, service, body, bodySHA256, principal, department, verdict,
             storedResult.map { Data($0.bytes) } ?? result, prunedThrough, anchorHash, prunedBefore, hash, provisional ? 1 : nil,
-            storedResult?.dictionary.digest,
+            storedResult?.dictionary.digest, hashVersion == 2 ? 2 : nil,
         ])
         let packStatement = try db.cachedStatement(
-            sql: "INSERT INTO entry_pack (seq, pack_id, version, digest, judged_by) VALUES (?, ?, ?, ?, ?)")
+            sql: "INSERT INTO entry_pack (seq, pack_id, version, digest, judged_by, outcome) VALUES (?, ?, ?, ?, ?, ?)")
         for pack in packs {
-            try packStatement.execute(arguments: [sequence, pack.id, pack.version, pack.digest, pack.judgedBy])
+            try packStatement.execute(arguments: [sequence, pack.id, pack.version, pack.digest, pack.judgedBy, pack.outcome?.text])
         }
     }
 
@@ -193,6 +226,43 @@ extension Entry {
         return CompletedScreening(
             requestID: requestID, verdict: verdict, result: [UInt8](result), packs: packs, completedAt: completedAt,
             provisional: provisional)
+    }
+}
+
+/// Where an `entry` row's columns are among a statement's columns: worked out once per statement, so reading its
+/// rows looks up no column by name. The first column of a name counts (`a.*` before a join's other columns).
+struct EntryColumns {
+    let seq, kind, at, requestID, service, body, bodySHA256, principal, department, verdict, result: Int
+    let prunedThrough, anchorHash, prunedBefore, hash: Int
+    /// Columns of later schemas (absent from a row of an older one).
+    let provisional, hashVersion, resultDictionary: Int?
+
+    /// - Throws: ``JournalError/Code/corrupt`` when a column of schema 1 is missing.
+    init(_ row: Row) throws {
+        var index: [String: Int] = [:]
+        for (position, name) in row.columnNames.enumerated() where index[name] == nil { index[name] = position }
+        func required(_ name: String) throws -> Int {
+            guard let position = index[name] else { throw JournalError(.corrupt, "an entry row has no column \(name)") }
+            return position
+        }
+        seq = try required("seq")
+        kind = try required("kind")
+        at = try required("at")
+        requestID = try required("request_id")
+        service = try required("service")
+        body = try required("body")
+        bodySHA256 = try required("body_sha256")
+        principal = try required("principal")
+        department = try required("department")
+        verdict = try required("verdict")
+        result = try required("result")
+        prunedThrough = try required("pruned_through")
+        anchorHash = try required("anchor_hash")
+        prunedBefore = try required("pruned_before")
+        hash = try required("hash")
+        provisional = index["provisional"]
+        hashVersion = index["hash_version"]
+        resultDictionary = index["result_dictionary"]
     }
 }
 

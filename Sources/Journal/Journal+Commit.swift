@@ -73,6 +73,7 @@ extension Journal {
                     stored.insert(dictionary.digest)
                 }
                 entry.storedResult = (dictionary, compact)
+                entry.hashVersion = 2
             }
         }
         try head.append(&entry, db)

@@ -63,14 +63,18 @@ extension Journal {
 
     /// Recomputes a record's entries before it is served: the accepted entry and its completion against their stored
     /// hashes (each chained to the stored hash of the entry before it), and the body against its SHA-256.
+    /// - Parameter previousHash: the stored hash of the entry before, when the caller read it with the entry (nil:
+    ///   read it here, or the prune checkpoint's anchor when that entry is gone).
     /// - Throws: ``JournalError/Code/corrupt`` naming the entry.
-    static func checkIntegrity(_ entry: Entry, _ db: Database) throws {
+    static func checkIntegrity(_ entry: Entry, _ db: Database, previousHash: String? = nil) throws {
         if entry.kind == .accepted, let body = entry.body, hex(SHA256.hash(data: body)) != entry.bodySHA256 {
             throw JournalError(.corrupt, "entry \(entry.sequence): the request body no longer matches its SHA-256")
         }
         let previous: [UInt8]
         if entry.sequence == 1 {
             previous = Entry.genesis
+        } else if let before = previousHash, let bytes = bytes(fromHex: before) {
+            previous = bytes
         } else if let before = try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM entry WHERE seq = ?"), arguments: [entry.sequence - 1]),
             let bytes = bytes(fromHex: before)
         {

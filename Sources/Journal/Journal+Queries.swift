@@ -130,12 +130,27 @@ extension Journal {
 
     static func packs(of sequence: Int64, _ db: Database) throws -> [PackRevision] {
         try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT pack_id, version, digest, judged_by FROM entry_pack WHERE seq = ? ORDER BY pack_id"),
+            db.cachedStatement(sql: "SELECT \(PackRevision.columns) FROM entry_pack WHERE seq = ? ORDER BY pack_id"),
             arguments: [sequence]
-        ).map { row in
-            PackRevision(
-                id: try row.decode(forColumn: "pack_id"), version: try row.decode(forColumn: "version"),
-                digest: try row.decode(forColumn: "digest"), judgedBy: try row.decode(forColumn: "judged_by"))
+        ).map { row in try PackRevision(row: row) }
+    }
+}
+
+extension PackRevision {
+    /// The columns ``init(row:)`` reads, in its order.
+    static let columns = "pack_id, version, digest, judged_by, outcome"
+
+    /// Reads an `entry_pack` row whose first columns are ``columns``, by position (no lookups by name).
+    /// - Throws: ``JournalError/Code/corrupt`` when a stored outcome is not in ``PackOutcome/text``'s form.
+    init(row: Row) throws {
+        self.init(
+            id: try row.decode(atIndex: 0), version: try row.decode(atIndex: 1),
+            digest: try row.decode(atIndex: 2), judgedBy: try row.decode(atIndex: 3))
+        if let text: String = try row.decode(atIndex: 4) {
+            guard let outcome = PackOutcome(text: text) else {
+                throw JournalError(.corrupt, "the outcome stored for pack \(id) is not readable: \(text.prefix(80))")
+            }
+            self.outcome = outcome
         }
     }
 }

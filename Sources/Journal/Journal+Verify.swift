@@ -37,9 +37,11 @@ struct ChainVerifier {
             db, sql: "SELECT * FROM entry WHERE seq <= ? AND seq >= ? ORDER BY seq", arguments: [bound, lower])
         var packs = PackRows(
             try Row.fetchCursor(
-                db, sql: "SELECT * FROM entry_pack WHERE seq <= ? AND seq >= ? ORDER BY seq, pack_id", arguments: [bound, lower]))
+                db, sql: "SELECT \(PackRevision.columns), seq FROM entry_pack WHERE seq <= ? AND seq >= ? ORDER BY seq, pack_id",
+                arguments: [bound, lower]))
         var previous: [UInt8] = Entry.genesis
         var dictionaries: [String: ResultDictionary] = [:]
+        var columns: EntryColumns?
         while let row = try entries.next() {
             let sequence: Int64 = try row.decode(forColumn: "seq")
             if let head = result.headSequence {
@@ -61,7 +63,8 @@ struct ChainVerifier {
             }
             var entry: Entry
             do {
-                entry = try Entry(row: row, db) { digest in
+                if columns == nil { columns = try EntryColumns(row) }
+                entry = try Entry(row: row, db, columns: columns) { digest in
                     // From the file, not from what this process cached when it wrote it; once per run.
                     if let read = dictionaries[digest] { return read }
                     let read = try ResultDictionaries.load(digest, db, fromFile: true)
@@ -165,10 +168,7 @@ private struct PackRows {
             let owner: Int64 = try row.decode(forColumn: "seq")
             if owner > sequence { break }
             if owner == sequence {
-                packs.append(
-                    PackRevision(
-                        id: try row.decode(forColumn: "pack_id"), version: try row.decode(forColumn: "version"),
-                        digest: try row.decode(forColumn: "digest"), judgedBy: try row.decode(forColumn: "judged_by")))
+                packs.append(try PackRevision(row: row))
             }
             pending = try cursor.next()
         }

@@ -18,7 +18,9 @@ internal import Glibc
 /// Every entry — a request accepted, a screening completed, a prune checkpoint — has a sequence number
 /// (1, 2, 3, … with no gaps) and `hash = SHA-256(previous entry's hash ‖ canonical bytes of the entry)`; the first
 /// entry follows 32 zero bytes. The canonical bytes are a length-prefixed encoding of every column, including the
-/// sequence number, the body's SHA-256 and the pack revisions. ``verify()`` recomputes the chain and names the first
+/// sequence number, the body's SHA-256 and the pack revisions (with each pack's outcome in brief, schema 7). A result
+/// stored compact is hashed as its dictionary's digest and its compact bytes (hash version 2, schema 7), which fixes
+/// the expanded bytes as firmly, since the dictionary is checked against its digest. ``verify()`` recomputes the chain and names the first
 /// entry that does not fit: a changed field, a changed body, a deleted or reordered row, rows cut from the end.
 /// The chain detects edits made with `sqlite3` or a script; someone who can write the file can also recompute every
 /// hash after an edit. Write down the head (`aiscreen journal verify` prints its sequence and hash) somewhere

@@ -77,16 +77,113 @@ public struct PackRevision: Hashable, Sendable {
     ///   - version: the pack version.
     ///   - digest: the pack digest.
     ///   - judgedBy: the principal of the worker that judged it (its CURVE key's name), if known.
-    public init(id: String, version: String, digest: String, judgedBy: String? = nil) {
+    ///   - outcome: what it decided, in brief.
+    public init(id: String, version: String, digest: String, judgedBy: String? = nil, outcome: PackOutcome? = nil) {
         self.id = id
         self.version = version
         self.digest = digest
         self.judgedBy = judgedBy
+        self.outcome = outcome
     }
 
     /// Who judged it: the authenticated worker's principal (`worker:gdpr:gdpr-1`); nil for an in-process or
     /// plaintext worker, a pack that failed, or an entry written before journal schema 2.
     public var judgedBy: String?
+
+    /// What the pack decided, as the result's bytes say it; nil on an entry written before journal schema 7 (or by
+    /// a writer that did not give it), where only the result's bytes tell.
+    public var outcome: PackOutcome?
+}
+
+/// A pack's verdict in a combined result in brief (journal schema 7): its verdict, how many errors it reported
+/// and the rule id of each finding, in finding order. Stored beside the pack row and inside the hash chain, so a
+/// reader that needs no more (`aiscreen pack impact`) reads neither the result nor its JSON.
+public struct PackOutcome: Hashable, Sendable {
+    /// The pack verdict (`approved`, …, `rejected`), as in the result's `packs.<id>.verdict`.
+    public var verdict: String
+    /// The number of entries in the result's `packs.<id>.errors`.
+    public var errors: Int
+    /// `packs.<id>.findings[].rule`, in order.
+    public var rules: [String]
+
+    public init(verdict: String, errors: Int, rules: [String]) {
+        self.verdict = verdict
+        self.errors = errors
+        self.rules = rules
+    }
+
+    /// The stored form: the verdict, the error count and each rule id, separated by one space; a space, `%` or
+    /// control character inside a rule id or the verdict is written `%XX`.
+    public var text: String {
+        var out = Self.escaped(verdict) + " " + String(errors)
+        for rule in rules { out += " " + Self.escaped(rule) }
+        return out
+    }
+
+    /// Reads ``text``; nil when `text` is not that form.
+    public init?(text: String) {
+        var text = text
+        guard let parsed = text.withUTF8({ Self.parse($0) }) else { return nil }
+        self = parsed
+    }
+
+    /// One pass over the bytes: read for every verdict of record `aiscreen pack impact` replays.
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> PackOutcome? {
+        var parts: [String] = []
+        var start = 0
+        var errors = -1
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x20 {
+            let part = UnsafeBufferPointer(rebasing: bytes[start..<i])
+            start = i + 1
+            if parts.count == 1 && errors < 0 {
+                guard !part.isEmpty, part.count <= 9, part.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+                errors = part.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+                continue
+            }
+            guard let text = unescaped(part) else { return nil }
+            parts.append(text)
+        }
+        guard errors >= 0, let verdict = parts.first else { return nil }
+        return PackOutcome(verdict: verdict, errors: errors, rules: Array(parts.dropFirst()))
+    }
+
+    private static func escaped(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 <= 0x20 || $0 == 0x25 || $0 == 0x7F }) else { return text }
+        var out: [UInt8] = []
+        let digits = Array("0123456789ABCDEF".utf8)
+        for byte in text.utf8 {
+            if byte <= 0x20 || byte == 0x25 || byte == 0x7F {
+                out += [0x25, digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func unescaped(_ part: UnsafeBufferPointer<UInt8>) -> String? {
+        guard !part.isEmpty else { return nil }
+        guard part.contains(0x25) else { return String(validating: part, as: UTF8.self) }
+        var out: [UInt8] = []
+        var bytes = part.makeIterator()
+        while let byte = bytes.next() {
+            guard byte == 0x25 else {
+                out.append(byte)
+                continue
+            }
+            guard let high = bytes.next().flatMap(Self.hexValue), let low = bytes.next().flatMap(Self.hexValue) else { return nil }
+            out.append(high << 4 | low)
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: c - 48
+        case 65...70: c - 55
+        default: nil
+        }
+    }
 }
 
 /// The combined verdict for an accepted request.

@@ -26,11 +26,14 @@ internal import GRDB
 /// -- version 6 adds result_dictionary (shared texts by digest) and entry.result_dictionary: a result stored compact,
 /// --   its shared texts replaced by references to that dictionary (see ResultDictionary); the chain hashes the full
 /// --   result either way
+/// -- version 7 adds entry_pack.outcome: the pack's verdict, error count and fired rules in brief (PackOutcome; inside
+/// --   the chain when set), and entry.hash_version: 2 on an entry whose chain hash covers its compact result and
+/// --   dictionary digest instead of the expanded bytes (Entry.canonicalBytes); NULL is version 1
 /// CREATE VIEW screening AS …                 -- one row per request with its verdict, for people using sqlite3
 /// ```
 enum JournalSchema {
     /// The schema version this build writes and reads.
-    static let version = 6
+    static let version = 7
     /// `PRAGMA application_id` of a journal file: "aisc".
     static let applicationID: Int32 = 0x6169_7363
 
@@ -168,6 +171,15 @@ enum JournalSchema {
                     ) WITHOUT ROWID;
                     ALTER TABLE entry ADD COLUMN result_dictionary TEXT;
                     PRAGMA user_version = 6;
+                    """)
+        }
+        // Version 7: each pack's outcome in brief beside its row, and the chain-hash version of an entry.
+        migrator.registerMigration("v7") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE entry_pack ADD COLUMN outcome TEXT;
+                    ALTER TABLE entry ADD COLUMN hash_version INTEGER CHECK (hash_version IS NULL OR (hash_version = 2 AND result_dictionary IS NOT NULL));
+                    PRAGMA user_version = 7;
                     """)
         }
         return migrator

@@ -80,8 +80,29 @@ struct CompactJournalTests {
             let same = bytes == Array(answer.utf8)  // bytes, not String's canonical equivalence
             #expect(same, "\(id): \(stored.out.utf8.count) bytes stored, \(answer.utf8.count) answered; \(stored.err)")
         }
-        let compact = try Self.query(journal, "print(c.execute(\"select count(*) from entry where kind='completed' and result_dictionary is not null\").fetchone()[0])")
-        #expect(compact == ["\(files.count)"], "every verdict stored compact")
+        let compact = try Self.query(journal, "print(c.execute(\"select count(*) from entry where kind='completed' and result_dictionary is not null and hash_version = 2\").fetchone()[0])")
+        #expect(compact == ["\(files.count)"], "every verdict stored compact, hashed as stored")
+        // Each pack's outcome in brief says what the answered bytes say (what `pack impact` reads instead of them).
+        var answered: [String: [UInt8]] = [:]
+        for answer in answers {
+            if case .string(let id)? = try JSONParser().parse(answer)["request_id"] { answered[id] = Array(answer.utf8) }
+        }
+        var replayed = 0
+        try Journal(path: journal, options: JournalOptions(readOnly: true)).forEachVerdictOfRecord(HistoryFilter()) { record in
+            replayed += 1
+            guard let bytes = try? record.result(), let stored = try? StoredResultSummary(bytes) else {
+                Issue.record("\(record.request.requestID): unreadable result")
+                return
+            }
+            #expect(bytes == answered[record.request.requestID], "\(record.request.requestID)")
+            #expect(record.hasOutcomes && record.packs.count == 3, "\(record.request.requestID)")
+            for pack in record.packs {
+                let brief = pack.outcome.map { StoredResultSummary.Pack(verdict: Verdict($0.verdict), hasErrors: $0.errors > 0, rules: $0.rules) }
+                #expect(brief == stored.packs[pack.id], "\(record.request.requestID) \(pack.id)")
+            }
+            #expect(Verdict(record.verdict) == stored.verdict)
+        }
+        #expect(replayed == files.count)
     }
 
     static func query(_ journal: String, _ python: String) throws -> [String] {

@@ -6,6 +6,14 @@ public struct StoredResultSummary: Sendable {
         public var verdict: Verdict?
         public var hasErrors = false
         public var rules: [String] = []
+
+        public init(verdict: Verdict?, hasErrors: Bool, rules: [String]) {
+            self.verdict = verdict
+            self.hasErrors = hasErrors
+            self.rules = rules
+        }
+
+        init() {}
     }
 
     public var verdict: Verdict?
@@ -35,8 +43,10 @@ public struct StoredResultSummary: Sendable {
         self = summary
     }
 
-    private init(verdict: Verdict?) {
+    /// A summary known without the bytes (the journal's pack outcomes).
+    public init(verdict: Verdict?, packs: [String: Pack] = [:]) {
         self.verdict = verdict
+        self.packs = packs
     }
 
     private static func text(_ raw: UnsafeBufferPointer<UInt8>) -> String { String(decoding: raw, as: UTF8.self) }
