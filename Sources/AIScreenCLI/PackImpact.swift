@@ -165,7 +165,7 @@ struct ImpactReplay {
             return nil
         }
         summary.screened += 1
-        let verdict = pack.evaluate(request)
+        let verdict = pack.decision(request)
         // The combination rule (docs/PROTOCOL.md §7.1): the most severe pack verdict, at least needs-review when a
         // pack had errors; the other packs as they judged then.
         var combined = verdict.errors.isEmpty ? verdict.verdict : max(verdict.verdict, .needsReview)
@@ -173,7 +173,7 @@ struct ImpactReplay {
             combined = max(combined, other.verdict ?? .needsReview)
             if other.hasErrors { combined = max(combined, .needsReview) }
         }
-        let rules = verdict.findings.map(\.rule)
+        let rules = verdict.rules
         let firing = rules.filter { !before.rules.contains($0) }
         let gone = before.rules.filter { !rules.contains($0) }
         guard combined != old || verdict.verdict != before.verdict || !firing.isEmpty || !gone.isEmpty else { return nil }

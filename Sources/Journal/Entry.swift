@@ -48,10 +48,26 @@ struct Entry: Sendable {
     /// Version 2 (``hashVersion``) differs in its prefix and in the result, which enters as two fields: the
     /// dictionary's digest and the compact bytes.
     var canonicalBytes: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(400 + (result?.count ?? storedResult?.bytes.count ?? 0))
+        canonical { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// ``canonicalBytes`` in pieces, in order, without copying the result into them: `emit` gets the fields before
+    /// it, the result's bytes themselves, then the rest.
+    private func canonical(_ emit: (UnsafeRawBufferPointer) -> Void) {
         var out = Array((hashVersion == 2 ? "aiscreen.journal.entry.v2\n" : "aiscreen.journal.entry.v1\n").utf8)
-        out.reserveCapacity(160 + (result?.count ?? 0))
+        out.reserveCapacity(400)
         func field(_ bytes: some Collection<UInt8>) { CanonicalField.append(bytes, to: &out) }
         func field(_ text: String?) { CanonicalField.append(text, to: &out) }
+        /// A large field: its length into `out`, then `out` and the bytes straight to `emit`.
+        func large(_ bytes: UnsafeRawBufferPointer) {
+            CanonicalField.appendLength(bytes.count, to: &out)
+            out.withUnsafeBytes { emit($0) }
+            out.removeAll(keepingCapacity: true)
+            emit(bytes)
+        }
         field(String(sequence))
         field(kind.rawValue)
         field(at)
@@ -63,9 +79,9 @@ struct Entry: Sendable {
         field(verdict)
         if hashVersion == 2, let stored = storedResult {
             field(stored.dictionary.digest)
-            field(stored.bytes)
+            stored.bytes.withUnsafeBytes { large($0) }
         } else if let result {
-            field(result)
+            result.withUnsafeBytes { large($0) }
         } else {
             field(nil as String?)
         }
@@ -92,11 +108,17 @@ struct Entry: Sendable {
             // Only when set, so entries written before schema 3 keep their hashes.
             field("+provisional")
         }
-        return out
+        out.withUnsafeBytes { emit($0) }
     }
 
-    /// The chain hash of this entry after an entry whose hash is `previous` (32 raw bytes).
-    func chainHash(after previous: [UInt8]) -> [UInt8] { CanonicalField.chainHash(after: previous, canonicalBytes) }
+    /// The chain hash of this entry after an entry whose hash is `previous` (32 raw bytes): SHA-256 over `previous`
+    /// and ``canonicalBytes``, fed in pieces.
+    func chainHash(after previous: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: previous)
+        canonical { hasher.update(bufferPointer: $0) }
+        return Array(hasher.finalize())
+    }
 
     static let genesis = [UInt8](repeating: 0, count: 32)
 }
@@ -105,9 +127,14 @@ struct Entry: Sendable {
 /// different records encode the same.
 enum CanonicalField {
     static func append(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
-        let n = UInt32(truncatingIfNeeded: bytes.count)
-        out += [UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)]
+        appendLength(bytes.count, to: &out)
         out += bytes
+    }
+
+    /// A field's 4-byte big-endian length.
+    static func appendLength(_ count: Int, to out: inout [UInt8]) {
+        let n = UInt32(truncatingIfNeeded: count)
+        out += [UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)]
     }
 
     /// SHA-256(previous hash ‖ canonical bytes): how both chains link a record to the one before.

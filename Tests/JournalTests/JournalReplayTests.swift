@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import Crypto
 
 @testable import Journal
 
@@ -131,6 +132,42 @@ struct JournalReplayTests {
             #expect(!early.hasOutcomes)
             #expect(try early.result() == completion("early", verdict: "approved").result)
             #expect(early.verdict == "approved" && early.request.department == "HR" && early.packs.map(\.id) == ["ai-act", "gdpr", "workplace"])
+        }
+    }
+
+    /// The chain hash written down independently of Entry (its documented encoding) for a verdict with outcomes,
+    /// stored whole (version 1) and compact (version 2): the stored hashes are these.
+    @Test(arguments: [false, true])
+    func theStoredHashIsTheDocumentedEncoding(compact: Bool) throws {
+        try withJournal { journal, path in
+            if compact { journal.storeResults { _ in ResultDictionaryTests.dictionary } }
+            let screening = Self.judged("r1")
+            try journal.commit([.accepted(request("r1")), .completed(screening)])
+            let row = try #require(try DatabaseQueue(path: path).read { db in
+                try Row.fetchOne(db, sql: "SELECT e.hash, e.at, p.hash AS previous FROM entry e JOIN entry p ON p.seq = 1 WHERE e.seq = 2")
+            })
+            func field(_ bytes: [UInt8]?) -> [UInt8] {
+                guard let bytes else { return [0xFF, 0xFF, 0xFF, 0xFF] }
+                let n = UInt32(bytes.count)
+                return [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)] + bytes
+            }
+            func text(_ value: String?) -> [UInt8] { field(value.map { Array($0.utf8) }) }
+            var canonical = Array((compact ? "aiscreen.journal.entry.v2\n" : "aiscreen.journal.entry.v1\n").utf8)
+            canonical += text("2") + text("completed") + text(row["at"]) + text("r1") + text(nil) + text(nil) + text(nil) + text(nil)
+            canonical += text(screening.verdict)
+            if compact {
+                let dictionary = ResultDictionaryTests.dictionary
+                canonical += text(dictionary.digest) + field(dictionary.compact(screening.result))
+            } else {
+                canonical += field(screening.result)
+            }
+            canonical += text(nil) + text(nil) + text(nil) + text("3")
+            for pack in screening.packs.sorted(by: { $0.id < $1.id }) {
+                canonical += text(pack.id) + text(pack.version) + text(pack.digest)
+                if let outcome = pack.outcome { canonical += text("+outcome") + text(outcome.text) }
+            }
+            let previous = try #require(bytes(fromHex: row["previous"]))
+            #expect(hex(SHA256.hash(data: previous + canonical)) == row["hash"] as String)
         }
     }
 }

@@ -56,6 +56,28 @@ extension CompiledPack {
         return result
     }
 
+    /// What ``evaluate(_:)`` decides, without its outputs, findings or trace: the verdict, the rule id of each
+    /// finding in finding order, and the errors. For a replay that only compares decisions (`aiscreen pack impact`).
+    public func decision(_ request: Request) -> (verdict: Verdict, rules: [String], errors: [String]) {
+        guard request.schema === schema else {
+            return (.needsReview, [], ["the request was decoded with another schema than the one this pack reads"])
+        }
+        var evaluator = Evaluator(root: request.root, definitionCount: definitions.count, variableCount: variableCount)
+        for i in definitions.indices {
+            evaluator.definitions[i] = evaluator.evaluate(definitions[i])
+        }
+        var fired: [Int] = []
+        var verdict = Verdict.approved
+        for i in rules.indices where evaluator.truth(rules[i].when) {
+            fired.append(i)
+            if rules[i].verdict > verdict { verdict = rules[i].verdict }
+        }
+        let ordered = fired.sorted { (a, b) in
+            rules[a].verdict != rules[b].verdict ? rules[a].verdict > rules[b].verdict : a < b
+        }
+        return (verdict, ordered.map { rules[$0].id }, [])
+    }
+
     /// Renders a value as JSON; objects need their schema node for the field names.
     static func json(_ value: Value, node: SchemaNode?) -> JSONValue {
         switch value {
