@@ -100,35 +100,38 @@ public struct PackRevision: Hashable, Sendable {
 /// reader that needs no more (`aiscreen pack impact`) reads neither the result nor its JSON.
 public struct PackOutcome: Hashable, Sendable {
     /// The pack verdict (`approved`, …, `rejected`), as in the result's `packs.<id>.verdict`.
-    public var verdict: String
+    public let verdict: String
     /// The number of entries in the result's `packs.<id>.errors`.
-    public var errors: Int
+    public let errors: Int
     /// `packs.<id>.findings[].rule`, in order.
-    public var rules: [String]
+    public let rules: [String]
+
+    /// The stored form: the verdict, the error count and each rule id, separated by one space; a space, `%` or
+    /// control character inside a rule id or the verdict is written `%XX`. Read back as it was stored, so the chain
+    /// hashes the stored text itself.
+    public let text: String
 
     public init(verdict: String, errors: Int, rules: [String]) {
         self.verdict = verdict
         self.errors = errors
         self.rules = rules
-    }
-
-    /// The stored form: the verdict, the error count and each rule id, separated by one space; a space, `%` or
-    /// control character inside a rule id or the verdict is written `%XX`.
-    public var text: String {
         var out = Self.escaped(verdict) + " " + String(errors)
         for rule in rules { out += " " + Self.escaped(rule) }
-        return out
+        text = out
     }
 
     /// Reads ``text``; nil when `text` is not that form.
     public init?(text: String) {
-        var text = text
-        guard let parsed = text.withUTF8({ Self.parse($0) }) else { return nil }
-        self = parsed
+        var bytes = text
+        guard let parsed = bytes.withUTF8({ Self.parse($0) }) else { return nil }
+        verdict = parsed.verdict
+        errors = parsed.errors
+        rules = parsed.rules
+        self.text = text
     }
 
     /// One pass over the bytes: read for every verdict of record `aiscreen pack impact` replays.
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> PackOutcome? {
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (verdict: String, errors: Int, rules: [String])? {
         var parts: [String] = []
         var start = 0
         var errors = -1
@@ -144,7 +147,7 @@ public struct PackOutcome: Hashable, Sendable {
             parts.append(text)
         }
         guard errors >= 0, let verdict = parts.first else { return nil }
-        return PackOutcome(verdict: verdict, errors: errors, rules: Array(parts.dropFirst()))
+        return (verdict, errors, Array(parts.dropFirst()))
     }
 
     private static func escaped(_ text: String) -> String {

@@ -41,6 +41,22 @@ struct JournalReplayTests {
         #expect(!outcome.text.contains("\t"))
     }
 
+    /// Another spelling of the same outcome (an escape where none is needed) is kept as stored, so the chain sees
+    /// the change.
+    @Test func anOutcomeRespelledWithSqlite3BreaksTheChain() throws {
+        try withJournal { journal, path in
+            try journal.commit([.accepted(request("r1")), .completed(Self.judged("r1"))])
+            try tamper(path, "UPDATE entry_pack SET outcome = 'rejected 0' WHERE pack_id = 'workplace'")
+            #expect(try journal.verify().isIntact == false, "a changed outcome")
+        }
+        try withJournal { journal, path in
+            try journal.commit([.accepted(request("r1")), .completed(Self.judged("r1"))])
+            try tamper(path, "UPDATE entry_pack SET outcome = '%61pproved 0' WHERE pack_id = 'workplace'")
+            #expect(PackOutcome(text: "%61pproved 0")?.verdict == "approved")
+            #expect(try journal.verify().firstBroken?.sequence == 2, "the same outcome spelled otherwise")
+        }
+    }
+
     @Test(arguments: ["", "approved", "approved x", "approved -1", "approved 0  G-1", "approved 0 %4", "approved 0 %zz", " 0"])
     func anUnreadableOutcomeTextIsRefused(_ text: String) {
         #expect(PackOutcome(text: text) == nil, "\(text)")
