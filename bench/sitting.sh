@@ -10,21 +10,26 @@
 # Each part's output goes to OUT/<part>.txt (default OUT: bench-results/sitting-<UTC time>, ignored by git) and to
 # the terminal. The zguide C Majordomo sources stay outside the repository: name their folder in
 # ZGUIDE_MDP_SOURCES (bench/broker/zguide-mdp/README.md); without them that line says "skipped".
-# Usage: bench/sitting.sh [OUT]
+# Usage: bench/sitting.sh [OUT [PART…]]   (parts: engine impact engines broker detail journal-share journal-commits)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-bench-results/sitting-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
-[ -d .venv/bin ] || bash scripts/setup >&2
+bash scripts/setup --bench >&2
 export PATH="$PWD/.venv/bin:$PATH"
 swift build -c release --product aiscreen >&2
 bin=$(swift build -c release --show-bin-path)/aiscreen
-part() {
+run() {
     local name=$1
     shift
     echo "== $name: $* ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$out/sitting.txt"
-    "$@" 2>&1 | grep -v -E '^\[[0-9]+/[0-9]+\]|^Building|^Build of|^Compiling|^Planning|swift-distributed-tracing|CMakeLists.txt' | tee "$out/$name.txt"
+    # A part that fails is reported and the sitting goes on with the next.
+    "$@" 2>&1 | grep -v -E '^\[[0-9]+/[0-9]+\]|^Building|^Build of|^Compiling|^Planning|swift-distributed-tracing|CMakeLists.txt' | tee "$out/$name.txt" \
+        || echo "== $name FAILED (exit status ${PIPESTATUS[0]}); see $out/$name.txt" | tee -a "$out/sitting.txt"
 }
+# Only these parts (names as below), e.g. bench/sitting.sh OUT broker detail
+only=" ${*:2} "
+part() { [ "$only" = "  " ] || [[ "$only" == *" $1 "* ]] || return 0; run "$@"; }
 {
     echo "sitting $(date -u +%Y-%m-%dT%H:%M:%SZ), aiscreen $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
     echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"

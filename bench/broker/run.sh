@@ -10,8 +10,9 @@
 # Usage: bench/broker/run.sh [seconds per measurement, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# The Python references (pyzmq, majortomo) run in the project's virtual environment (scripts/setup makes it).
-[ -d .venv/bin ] && export PATH="$PWD/.venv/bin:$PATH"
+# The Python references (pyzmq, majortomo) run in the project's virtual environment (scripts/setup --bench makes it).
+bash scripts/setup --bench >&2
+export PATH="$PWD/.venv/bin:$PATH"
 seconds=${1:-10}
 swift build -c release --product aiscreen >&2
 bin=$(swift build -c release --show-bin-path)/aiscreen
