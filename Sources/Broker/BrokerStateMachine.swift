@@ -298,11 +298,15 @@ public struct BrokerStateMachine: Sendable {
             guard open.service == service, open.fingerprint == fingerprint else {
                 return [refuse(client, service, requestID, .conflict, "request id \(requestID) is in flight for a different request; use a new id")]
             }
-            if !open.waiters.contains(where: { $0.client == client }) {
-                open.waiters.append(Waiter(client: client, owner: owner, options: options, service: service))
+            let waiter = Waiter(client: client, owner: owner, options: options, service: service)
+            if let index = open.waiters.firstIndex(where: { $0.client == client }) {
+                // The same client again: one answer, at the detail (and with the partials) its latest attempt asks for.
+                open.waiters[index] = waiter
+            } else {
+                open.waiters.append(waiter)
                 inflightPerClient[owner, default: 0] += 1
-                pending[requestID] = open
             }
+            pending[requestID] = open
             counters.retriesAttached += 1
             return []
         }

@@ -64,6 +64,20 @@ struct DetailLevelTests {
         #expect(loud.summary == (try ScreeningSummary(json: loud.full)).bytes)
     }
 
+    /// A client that retries while its request is in flight gets one answer, at the detail its latest attempt asks
+    /// for (it used to keep the first attempt's).
+    @Test(arguments: [(RequestOptions.summaryDetail, RequestOptions.fullDetail), (RequestOptions.fullDetail, RequestOptions.summaryDetail)])
+    func aRetryInFlightIsAnsweredAtTheDetailItAsksFor(first: RequestOptions, retry: RequestOptions) throws {
+        var m = t.machine()
+        try t.register(&m)
+        let dispatched = try T.dispatched(m.clientMessage(from: t.client, frames: try t.request("r", options: first), now: 0))
+        #expect(m.clientMessage(from: t.client, frames: try t.request("r", options: retry), now: 1).isEmpty)
+        let replies = try T.replies(t.answer(&m, dispatched, ["gdpr": "needs-review"]), to: t.client)
+        #expect(replies.count == 1, "one answer for the one client")
+        let json = try JSONParser().parse(try Self.body(of: replies.first))
+        #expect(json["detail"] == (retry == .summaryDetail ? .string("summary") : nil))
+    }
+
     @Test func aCachedAnswerReplaysAtTheDetailTheRetryAsksFor() throws {
         var m = t.machine()
         try t.register(&m)
