@@ -264,10 +264,11 @@ struct EntryColumns {
     /// Columns of later schemas (absent from a row of an older one).
     let provisional, hashVersion, resultDictionary: Int?
 
+    /// - Parameter start: consider only the columns from this position on (the second entry of a joined row).
     /// - Throws: ``JournalError/Code/corrupt`` when a column of schema 1 is missing.
-    init(_ row: Row) throws {
+    init(_ row: Row, startingAt start: Int = 0) throws {
         var index: [String: Int] = [:]
-        for (position, name) in row.columnNames.enumerated() where index[name] == nil { index[name] = position }
+        for (position, name) in row.columnNames.enumerated() where position >= start && index[name] == nil { index[name] = position }
         func required(_ name: String) throws -> Int {
             guard let position = index[name] else { throw JournalError(.corrupt, "an entry row has no column \(name)") }
             return position

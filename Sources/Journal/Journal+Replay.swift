@@ -45,8 +45,8 @@ extension Journal {
     public func forEachVerdictOfRecord(_ filter: HistoryFilter, _ body: (ScreeningOfRecord) -> Void) throws(JournalError) {
         let (conditions, arguments) = Self.verdictOfRecordConditions(filter)
         let sql = """
-            SELECT a.*, c.seq AS c_seq, (SELECT hash FROM entry WHERE seq = a.seq - 1) AS a_previous,
-                (SELECT hash FROM entry WHERE seq = c.seq - 1) AS c_previous
+            SELECT a.*, (SELECT hash FROM entry WHERE seq = a.seq - 1) AS a_previous,
+                (SELECT hash FROM entry WHERE seq = c.seq - 1) AS c_previous, c.*
             FROM entry a
             JOIN entry c ON c.kind = 'completed' AND c.provisional IS NULL AND c.request_id = a.request_id
             WHERE \(conditions) ORDER BY a.at, a.seq
@@ -54,21 +54,23 @@ extension Journal {
         try mapErrors("cannot read the journal \(path)") {
             try pool.read { db in
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-                let completedStatement = try db.cachedStatement(sql: "SELECT * FROM entry WHERE seq = ?")
-                var acceptedColumns: EntryColumns?
-                var completedColumns: EntryColumns?
+                // Each row is the accepted entry, the two hashes before them, then the verdict's entry: where each
+                // column is, worked out on the first row.
+                var columns: (accepted: EntryColumns, previous: Int, completed: EntryColumns)?
                 while let row = try rows.next() {
-                    if acceptedColumns == nil { acceptedColumns = try EntryColumns(row) }
-                    let accepted = try Entry(row: row, db, columns: acceptedColumns)
-                    try Self.checkIntegrity(accepted, db, previousHash: try row.decode(forColumn: "a_previous"))
-                    let request = try accepted.acceptedRequest()
-                    let sequence: Int64 = try row.decode(forColumn: "c_seq")
-                    let completedPrevious: String? = try row.decode(forColumn: "c_previous")
-                    guard let answerRow = try Row.fetchOne(completedStatement, arguments: [sequence]) else {
-                        throw JournalError(.corrupt, "entry \(sequence) vanished while it was read")
+                    if columns == nil {
+                        guard let previous = Array(row.columnNames).firstIndex(of: "a_previous") else {
+                            throw JournalError(.corrupt, "the replay query lost a column")
+                        }
+                        columns = (try EntryColumns(row), previous, try EntryColumns(row, startingAt: previous + 2))
                     }
-                    if completedColumns == nil { completedColumns = try EntryColumns(answerRow) }
-                    var completed = try Entry(row: answerRow, db, columns: completedColumns, expandingResult: false)
+                    guard let columns else { break }
+                    let accepted = try Entry(row: row, db, columns: columns.accepted)
+                    try Self.checkIntegrity(accepted, db, previousHash: try row.decode(atIndex: columns.previous))
+                    let request = try accepted.acceptedRequest()
+                    var completed = try Entry(row: row, db, columns: columns.completed, expandingResult: false)
+                    let sequence = completed.sequence
+                    let completedPrevious: String? = try row.decode(atIndex: columns.previous + 1)
                     completed.packs = try Self.packs(of: sequence, db)
                     try Self.checkIntegrity(completed, db, previousHash: completedPrevious)
                     guard completed.requestID == request.requestID, let verdict = completed.verdict,
