@@ -34,6 +34,10 @@ struct JournalPruneTests {
             // The chain goes on after the checkpoint.
             try journal.commit([.completed(completion("d"))])
             #expect(try journal.verify().isIntact)
+            // The replay of `pack impact` reads the first entry after the cut against the checkpoint's anchor.
+            var replayed: [String] = []
+            try journal.forEachVerdictOfRecord(HistoryFilter()) { replayed.append($0.request.requestID) }
+            #expect(replayed == ["c", "d"])
         }
     }
 
