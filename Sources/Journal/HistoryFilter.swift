@@ -1,4 +1,5 @@
-/// Which requests ``Journal/history(_:)`` returns. Every set criterion must hold; unset ones match everything.
+/// Which requests ``Journal/history(_:)`` returns (and ``Journal/forEachVerdictOfRecord(_:_:)`` passes, without the
+/// limit). Every set criterion must hold; unset ones match everything.
 public struct HistoryFilter: Hashable, Sendable {
     /// Only requests with this verdict (which excludes unfinished ones).
     public var verdict: String?

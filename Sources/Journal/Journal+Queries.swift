@@ -61,33 +61,11 @@ extension Journal {
     /// Requests matching `filter`, newest received first (ties: latest accepted first), at most `filter.limit`.
     /// - Throws: ``JournalError`` when the journal cannot be read.
     public func history(_ filter: HistoryFilter) throws(JournalError) -> [JournalRecord] {
-        var conditions = ["a.kind = 'accepted'"]
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let verdict = filter.verdict {
-            conditions.append("coalesce(c_verdict, (SELECT verdict FROM entry WHERE seq = p_seq)) = ?")
-            arguments.append(verdict)
-        }
-        if let department = filter.department {
-            conditions.append("a.department = ?")
-            arguments.append(department)
-        }
-        if let from = filter.receivedFrom {
-            conditions.append("a.at >= ?")
-            arguments.append(from.description)
-        }
-        if let before = filter.receivedBefore {
-            conditions.append("a.at < ?")
-            arguments.append(before.description)
-        }
-        if let pack = filter.packID {
-            let version = filter.packVersion.map { _ in " AND p.version = ?" } ?? ""
-            conditions.append("EXISTS (SELECT 1 FROM entry_pack p WHERE p.seq = coalesce(c_seq, p_seq) AND p.pack_id = ?\(version))")
-            arguments.append(pack)
-            if let v = filter.packVersion { arguments.append(v) }
-        }
+        // What people are shown: the verdict of record, else the latest provisional answer.
+        var (conditions, arguments) = filter.sqlConditions(
+            verdict: "coalesce(c_verdict, (SELECT verdict FROM entry WHERE seq = p_seq))", answer: "coalesce(c_seq, p_seq)")
         arguments.append(max(0, filter.limit))
-        let sql =
-            "\(Self.recordSelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.at DESC, a.seq DESC LIMIT ?"
+        let sql = "\(Self.recordSelect) WHERE \(conditions) ORDER BY a.at DESC, a.seq DESC LIMIT ?"
         let statementArguments = StatementArguments(arguments)
         return try mapErrors("cannot read the journal \(path)") {
             try pool.read { db in
@@ -152,5 +130,38 @@ extension PackRevision {
             }
             self.outcome = outcome
         }
+    }
+}
+
+extension HistoryFilter {
+    /// The filter as a WHERE clause over accepted entries `a`, and its arguments in order.
+    /// - Parameters:
+    ///   - verdict: the SQL expression of the verdict that ``verdict`` is compared with.
+    ///   - answer: the SQL expression of the sequence number of the answer whose packs ``packID`` looks at.
+    func sqlConditions(verdict: String, answer: String) -> (String, [(any DatabaseValueConvertible)?]) {
+        var conditions = ["a.kind = 'accepted'"]
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let wanted = self.verdict {
+            conditions.append("\(verdict) = ?")
+            arguments.append(wanted)
+        }
+        if let department {
+            conditions.append("a.department = ?")
+            arguments.append(department)
+        }
+        if let receivedFrom {
+            conditions.append("a.at >= ?")
+            arguments.append(receivedFrom.description)
+        }
+        if let receivedBefore {
+            conditions.append("a.at < ?")
+            arguments.append(receivedBefore.description)
+        }
+        if let packID {
+            conditions.append("EXISTS (SELECT 1 FROM entry_pack p WHERE p.seq = \(answer) AND p.pack_id = ?\(packVersion == nil ? "" : " AND p.version = ?"))")
+            arguments.append(packID)
+            if let packVersion { arguments.append(packVersion) }
+        }
+        return (conditions.joined(separator: " AND "), arguments)
     }
 }

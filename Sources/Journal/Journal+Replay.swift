@@ -112,29 +112,7 @@ extension Journal {
 
     /// The WHERE clause over accepted entries `a` joined with their verdicts of record `c`.
     private static func verdictOfRecordConditions(_ filter: HistoryFilter) -> (String, StatementArguments) {
-        var conditions = ["a.kind = 'accepted'"]
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let verdict = filter.verdict {
-            conditions.append("c.verdict = ?")
-            arguments.append(verdict)
-        }
-        if let department = filter.department {
-            conditions.append("a.department = ?")
-            arguments.append(department)
-        }
-        if let from = filter.receivedFrom {
-            conditions.append("a.at >= ?")
-            arguments.append(from.description)
-        }
-        if let before = filter.receivedBefore {
-            conditions.append("a.at < ?")
-            arguments.append(before.description)
-        }
-        if let pack = filter.packID {
-            conditions.append("EXISTS (SELECT 1 FROM entry_pack p WHERE p.seq = c.seq AND p.pack_id = ?\(filter.packVersion == nil ? "" : " AND p.version = ?"))")
-            arguments.append(pack)
-            if let version = filter.packVersion { arguments.append(version) }
-        }
-        return (conditions.joined(separator: " AND "), StatementArguments(arguments))
+        let (conditions, arguments) = filter.sqlConditions(verdict: "c.verdict", answer: "c.seq")
+        return (conditions, StatementArguments(arguments))
     }
 }
