@@ -4,7 +4,7 @@ internal import GRDB
 
 /// One link of the hash chain: a row of the `entry` table (with its `entry_pack` rows), as stored.
 ///
-/// `hash = SHA-256(previous entry's hash ‖ canonicalBytes)`, where the first entry's previous hash is 32 zero bytes
+/// `hash = SHA-256(previous entry's hash ‖ canonical bytes)` (``canonical(_:)``), where the first entry's previous hash is 32 zero bytes
 /// (or, after pruning, the anchor hash of the newest checkpoint). See ``Journal`` for the design.
 struct Entry: Sendable {
     enum Kind: String, Sendable {
@@ -47,15 +47,9 @@ struct Entry: Sendable {
     ///
     /// Version 2 (``hashVersion``) differs in its prefix and in the result, which enters as two fields: the
     /// dictionary's digest and the compact bytes.
-    var canonicalBytes: [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(400 + (result?.count ?? storedResult?.bytes.count ?? 0))
-        canonical { bytes.append(contentsOf: $0) }
-        return bytes
-    }
-
-    /// ``canonicalBytes`` in pieces, in order, without copying the result into them: `emit` gets the fields before
-    /// it, the result's bytes themselves, then the rest.
+    ///
+    /// The bytes come in pieces, in order, without copying the result into them: `emit` gets the fields before it,
+    /// the result's bytes themselves, then the rest.
     private func canonical(_ emit: (UnsafeRawBufferPointer) -> Void) {
         var out = Array((hashVersion == 2 ? "aiscreen.journal.entry.v2\n" : "aiscreen.journal.entry.v1\n").utf8)
         out.reserveCapacity(400)
@@ -112,7 +106,7 @@ struct Entry: Sendable {
     }
 
     /// The chain hash of this entry after an entry whose hash is `previous` (32 raw bytes): SHA-256 over `previous`
-    /// and ``canonicalBytes``, fed in pieces.
+    /// and the canonical bytes (``canonical(_:)``), fed in pieces.
     func chainHash(after previous: [UInt8]) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(data: previous)
@@ -205,7 +199,10 @@ extension Entry {
             prunedBefore: try row.decode(atIndex: c.prunedBefore),
             hash: try row.decode(atIndex: c.hash))
         provisional = try c.provisional.map { (try row.decode(Int64?.self, atIndex: $0) ?? 0) != 0 } ?? false
-        if let index = c.hashVersion, let version: Int = try row.decode(atIndex: index) { hashVersion = version }
+        if let index = c.hashVersion, let version: Int = try row.decode(atIndex: index) {
+            guard version == 2 else { throw JournalError(.corrupt, "entry \(sequence) has an unknown hash version \(version)") }
+            hashVersion = version
+        }
         if let index = c.resultDictionary, let digest: String = try row.decode(atIndex: index), let compact = result {
             let found = try dictionary?(digest) ?? ResultDictionaries.load(digest, db)
             storedResult = (found, Array(compact))

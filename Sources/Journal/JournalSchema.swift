@@ -28,7 +28,7 @@ internal import GRDB
 /// --   result either way
 /// -- version 7 adds entry_pack.outcome: the pack's verdict, error count and fired rules in brief (PackOutcome; inside
 /// --   the chain when set), and entry.hash_version: 2 on an entry whose chain hash covers its compact result and
-/// --   dictionary digest instead of the expanded bytes (Entry.canonicalBytes); NULL is version 1
+/// --   dictionary digest instead of the expanded bytes (Entry.canonical); NULL is version 1
 /// CREATE VIEW screening AS …                 -- one row per request with its verdict, for people using sqlite3
 /// ```
 enum JournalSchema {

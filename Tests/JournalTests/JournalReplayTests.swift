@@ -93,6 +93,11 @@ struct JournalReplayTests {
             try tamper(path, "UPDATE entry SET hash_version = NULL WHERE seq = 2")
             #expect(try journal.verify().firstBroken?.sequence == 2)
             #expect(throws: JournalError.self) { try Self.replayed(journal) }
+            // A version no build writes (past the table's CHECK) is refused by name, not read as version 1.
+            try tamper(path, "PRAGMA ignore_check_constraints = ON; UPDATE entry SET hash_version = 3 WHERE seq = 2")
+            let error = #expect(throws: JournalError.self) { try Self.replayed(journal) }
+            #expect(error?.message.contains("unknown hash version 3") == true, "\(String(describing: error))")
+            #expect(try journal.verify().firstBroken?.sequence == 2)
         }
     }
 
