@@ -3,20 +3,9 @@ extension CompiledPack {
     /// verdict. A request decoded with another schema yields a fail-closed `needs-review` verdict.
     public func evaluate(_ request: Request) -> PackVerdict {
         guard request.schema === schema else {
-            return .failed(
-                pack: id, version: version, digest: digest,
-                error: "the request was decoded with another schema than the one this pack reads")
+            return .failed(pack: id, version: version, digest: digest, error: Self.otherSchema)
         }
-        var evaluator = Evaluator(root: request.root, definitionCount: definitions.count, variableCount: variableCount)
-        for i in definitions.indices {
-            evaluator.definitions[i] = evaluator.evaluate(definitions[i])
-        }
-        var fired: [Int] = []
-        for i in rules.indices where evaluator.truth(rules[i].when) {
-            fired.append(i)
-        }
-        var verdict = Verdict.approved
-        for i in fired where rules[i].verdict > verdict { verdict = rules[i].verdict }
+        var (evaluator, fired, verdict) = fire(request.root)
 
         var values = outputs.map(\.defaultValue)
         var setByRule = Array(repeating: false, count: outputs.count)
@@ -35,10 +24,7 @@ extension CompiledPack {
         }
         let outputJSON = zip(outputs, values).map { ($0.name, Self.json($1, node: nil)) }
 
-        // Most severe first; within a severity, in the pack's order.
-        let ordered = fired.sorted { (a, b) in
-            rules[a].verdict != rules[b].verdict ? rules[a].verdict > rules[b].verdict : a < b
-        }
+        let ordered = findingOrder(fired)
         let trace = EvaluationTrace(pack: self, root: request.root, definitions: evaluator.definitions, fired: fired)
         let findings = ordered.map { i in
             let rule = rules[i]
@@ -59,10 +45,18 @@ extension CompiledPack {
     /// What ``evaluate(_:)`` decides, without its outputs, findings or trace: the verdict, the rule id of each
     /// finding in finding order, and the errors. For a replay that only compares decisions (`aiscreen pack impact`).
     public func decision(_ request: Request) -> (verdict: Verdict, rules: [String], errors: [String]) {
-        guard request.schema === schema else {
-            return (.needsReview, [], ["the request was decoded with another schema than the one this pack reads"])
-        }
-        var evaluator = Evaluator(root: request.root, definitionCount: definitions.count, variableCount: variableCount)
+        guard request.schema === schema else { return (.needsReview, [], [Self.otherSchema]) }
+        let (_, fired, verdict) = fire(request.root)
+        return (verdict, findingOrder(fired).map { rules[$0].id }, [])
+    }
+
+    /// The error of a request decoded with another schema (fail closed: `needs-review`).
+    static let otherSchema = "the request was decoded with another schema than the one this pack reads"
+
+    /// Evaluates the definitions and every rule's `when` on `root`: the evaluator (holding the definitions' values),
+    /// the rules that fire in pack order, and the most severe of their verdicts.
+    func fire(_ root: Value) -> (evaluator: Evaluator, fired: [Int], verdict: Verdict) {
+        var evaluator = Evaluator(root: root, definitionCount: definitions.count, variableCount: variableCount)
         for i in definitions.indices {
             evaluator.definitions[i] = evaluator.evaluate(definitions[i])
         }
@@ -72,10 +66,12 @@ extension CompiledPack {
             fired.append(i)
             if rules[i].verdict > verdict { verdict = rules[i].verdict }
         }
-        let ordered = fired.sorted { (a, b) in
-            rules[a].verdict != rules[b].verdict ? rules[a].verdict > rules[b].verdict : a < b
-        }
-        return (verdict, ordered.map { rules[$0].id }, [])
+        return (evaluator, fired, verdict)
+    }
+
+    /// The findings' order: most severe first; within a severity, in the pack's order.
+    private func findingOrder(_ fired: [Int]) -> [Int] {
+        fired.sorted { (a, b) in rules[a].verdict != rules[b].verdict ? rules[a].verdict > rules[b].verdict : a < b }
     }
 
     /// Renders a value as JSON; objects need their schema node for the field names.

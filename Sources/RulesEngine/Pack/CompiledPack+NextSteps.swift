@@ -1,10 +1,6 @@
 extension CompiledPack {
     /// The rules that fire on `root` (definitions, then every rule's `when`).
-    func firedRules(_ root: Value) -> [Int] {
-        var evaluator = Evaluator(root: root, definitionCount: definitions.count, variableCount: variableCount)
-        for i in definitions.indices { evaluator.definitions[i] = evaluator.evaluate(definitions[i]) }
-        return rules.indices.filter { evaluator.truth(rules[$0].when) }
-    }
+    func firedRules(_ root: Value) -> [Int] { fire(root).fired }
 
     /// The rules that fire on `changed`: the request that fired `fired` with the fields of duties `met` (indices
     /// into ``duties``) set. Only the definitions and rules that read those fields are evaluated again
