@@ -224,17 +224,18 @@ public struct ResultDictionary: Sendable, Hashable {
 /// journal of the process).
 package enum ResultDictionaries {
     private static let cache = Mutex<[String: ResultDictionary]>([:])
-    private static let reads = Atomic<Int>(0)
+    private static let reads = Mutex<[String: Int]>([:])
 
-    /// How many times a dictionary was read from a journal file in this process (for tests).
-    package static var fileReads: Int { reads.load(ordering: .relaxed) }
+    /// How many times the dictionary `digest` was read from a journal file in this process (for tests: by digest, so
+    /// tests running beside each other do not count each other's reads).
+    package static func fileReads(of digest: String) -> Int { reads.withLock { $0[digest, default: 0] } }
 
     /// The dictionary `digest` of the journal `db`.
     /// - Parameter fromFile: read it from `db` even when it is cached (``Journal/verify()``, so a dictionary changed
     ///   in the file is found by the process that wrote it too).
     static func load(_ digest: String, _ db: Database, fromFile: Bool = false) throws -> ResultDictionary {
         if !fromFile, let cached = cache.withLock({ $0[digest] }) { return cached }
-        reads.add(1, ordering: .relaxed)
+        reads.withLock { $0[digest, default: 0] += 1 }
         guard let content = try Data.fetchOne(db.cachedStatement(sql: "SELECT content FROM result_dictionary WHERE digest = ?"), arguments: [digest]) else {
             throw JournalError(.corrupt, "the result dictionary \(digest) is missing; run 'aiscreen journal verify'")
         }
