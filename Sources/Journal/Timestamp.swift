@@ -25,28 +25,72 @@ public struct JournalTimestamp: Hashable, Comparable, Sendable, CustomStringConv
     /// The instant as a `Date`.
     public var date: Date { Date(timeIntervalSince1970: Double(millisecondsSince1970) / 1000) }
 
-    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC).
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC), written into one buffer (no string per part: every journal entry has one).
     public var description: String {
         let (days, milliseconds) = millisecondsSince1970.floorDivided(by: 86_400_000)
         let (year, month, day) = Self.civil(fromDays: days)
+        guard (0...9999).contains(year) else {
+            // Outside the four-digit years no journal writes: the plain way, for completeness.
+            let seconds = milliseconds / 1000
+            return Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2) + "T"
+                + Self.pad(seconds / 3600, 2) + ":" + Self.pad(seconds / 60 % 60, 2) + ":" + Self.pad(seconds % 60, 2)
+                + "." + Self.pad(milliseconds % 1000, 3) + "Z"
+        }
         let seconds = milliseconds / 1000
-        return Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2) + "T"
-            + Self.pad(seconds / 3600, 2) + ":" + Self.pad(seconds / 60 % 60, 2) + ":" + Self.pad(seconds % 60, 2)
-            + "." + Self.pad(milliseconds % 1000, 3) + "Z"
+        return String(unsafeUninitializedCapacity: 24) { out in
+            func put(_ value: Int64, _ width: Int, at offset: Int) {
+                var v = value
+                for i in stride(from: offset + width - 1, through: offset, by: -1) {
+                    out[i] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            put(month, 2, at: 5)
+            put(day, 2, at: 8)
+            put(seconds / 3600, 2, at: 11)
+            put(seconds / 60 % 60, 2, at: 14)
+            put(seconds % 60, 2, at: 17)
+            put(milliseconds % 1000, 3, at: 20)
+            for (offset, byte) in [(4, 45), (7, 45), (10, 84), (13, 58), (16, 58), (19, 46), (23, 90)] as [(Int, UInt8)] {
+                out[offset] = byte
+            }
+            return 24
+        }
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS.mmmZ` exactly as ``description`` writes it; nil for anything else.
     public init?(rfc3339 text: String) {
-        let b = Array(text.utf8)
+        var text = text
+        guard let milliseconds = text.withUTF8({ Self.parse($0) }) else { return nil }
+        millisecondsSince1970 = milliseconds
+    }
+
+    private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        func number(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for i in range {
+                guard (48...57).contains(b[i]) else { return nil }
+                value = value * 10 + Int64(b[i] - 48)
+            }
+            return value
+        }
         guard b.count == 24, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58, b[19] == 46, b[23] == 90,
-            let year = Self.number(b[0..<4]), let month = Self.number(b[5..<7]), let day = Self.number(b[8..<10]),
-            let hour = Self.number(b[11..<13]), let minute = Self.number(b[14..<16]),
-            let second = Self.number(b[17..<19]), let milli = Self.number(b[20..<23]),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16),
+            let second = number(17..<19), let milli = number(20..<23),
+            (1...12).contains(month), day >= 1, day <= daysIn(month, of: year), hour < 24, minute < 60, second < 60
         else { return nil }
         let days = Self.days(fromCivil: year, month, day)
-        millisecondsSince1970 = (days * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + milli
-        guard description == text else { return nil }  // rejects 2026-02-31 and friends
+        return (days * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + milli
+    }
+
+    private static func daysIn(_ month: Int64, of year: Int64) -> Int64 {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Midnight UTC at the start of `YYYY-MM-DD`; nil when `text` is not such a date.
@@ -88,15 +132,6 @@ public struct JournalTimestamp: Hashable, Comparable, Sendable, CustomStringConv
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
-
-    private static func number(_ bytes: ArraySlice<UInt8>) -> Int64? {
-        var value: Int64 = 0
-        for byte in bytes {
-            guard (48...57).contains(byte) else { return nil }
-            value = value * 10 + Int64(byte - 48)
-        }
-        return value
     }
 }
 
