@@ -23,7 +23,7 @@ public struct ResultDictionary: Sendable, Hashable {
     /// against one buffer without touching an entry's array.
     private let storage: [UInt8]
     private let offsets: [Int]
-    /// Each entry's FNV-1a hash, and an open-addressing table of entry index + 1 by hash (0: empty slot).
+    /// Each entry's key (``key(_:_:)``), and an open-addressing table of entry index + 1 by key (0: empty slot).
     private let hashes: [UInt64]
     private let slots: [Int32]
 
@@ -57,7 +57,7 @@ public struct ResultDictionary: Sendable, Hashable {
         }
         self.storage = storage
         self.offsets = offsets
-        self.hashes = entries.map { Self.hash($0[...]) }
+        self.hashes = entries.map { entry in entry.withUnsafeBufferPointer { Self.key($0.baseAddress!, $0.count) } }
         var size = 16
         while size < entries.count * 2 { size <<= 1 }
         var slots = [Int32](repeating: 0, count: size)
@@ -69,7 +69,7 @@ public struct ResultDictionary: Sendable, Hashable {
         self.slots = slots
     }
 
-    /// The entry whose bytes are `length` bytes at `start` with FNV-1a hash `hash`, if any.
+    /// The entry whose bytes are `length` bytes at `start` with key `hash`, if any.
     @inline(__always)
     private func find(_ hash: UInt64, _ start: UnsafePointer<UInt8>, _ length: Int, _ slots: UnsafeBufferPointer<Int32>, _ storage: UnsafeBufferPointer<UInt8>) -> Int? {
         let mask = slots.count - 1
@@ -110,38 +110,31 @@ public struct ResultDictionary: Sendable, Hashable {
             slots.withUnsafeBufferPointer { slots in
                 storage.withUnsafeBufferPointer { storage -> [UInt8]? in
                     guard let base = bytes.baseAddress else { return nil }
-                    var out: [UInt8] = []
-                    out.reserveCapacity(bytes.count / 3)
-                    var replaced = false
-                    var i = 0
-                    var copiedTo = 0
                     let n = bytes.count
-                    while i < n {
-                        let byte = base[i]
-                        if byte == 0x01 { return nil }
-                        guard byte == 0x22 else {
-                            i += 1
-                            continue
+                    if memchr(base, 0x01, n) != nil { return nil }
+                    var out: [UInt8] = []
+                    var replaced = false
+                    var copiedTo = 0
+                    var i = 0
+                    // Each string literal: its opening quote, then the first quote after it that no backslash escapes
+                    // (memchr finds both; the bytes between are not looked at unless the literal may be an entry).
+                    while i < n, let open = memchr(base + i, 0x22, n - i) {
+                        let start = UnsafePointer(open.assumingMemoryBound(to: UInt8.self)) - base
+                        var end = start + 1
+                        while end < n, let close = memchr(base + end, 0x22, n - end) {
+                            end = UnsafePointer(close.assumingMemoryBound(to: UInt8.self)) - base
+                            var backslashes = 0
+                            while base[end - 1 - backslashes] == 0x5C { backslashes += 1 }
+                            if backslashes % 2 == 0 { break }
+                            end += 1
                         }
-                        // A string literal: find its closing quote, hashing as it goes.
-                        let start = i
-                        var h: UInt64 = (Self.offsetBasis ^ 0x22) &* Self.prime
-                        i += 1
-                        while i < n {
-                            let c = base[i]
-                            if c == 0x01 { return nil }
-                            h = (h ^ UInt64(c)) &* Self.prime
-                            i += 1
-                            if c == 0x5C, i < n {  // backslash: the next byte is part of the escape
-                                if base[i] == 0x01 { return nil }
-                                h = (h ^ UInt64(base[i])) &* Self.prime
-                                i += 1
-                            } else if c == 0x22 {
-                                break
-                            }
-                        }
+                        guard end < n else { break }  // unterminated: the rest is left as it is
+                        i = end + 1
                         let length = i - start
-                        guard length >= Self.minimumLength, let position = find(h, base + start, length, slots, storage) else { continue }
+                        guard length >= Self.minimumLength,
+                            let position = find(Self.key(base + start, length), base + start, length, slots, storage)
+                        else { continue }
+                        if !replaced { out.reserveCapacity(n / 3) }
                         out.append(contentsOf: UnsafeBufferPointer(start: base + copiedTo, count: start - copiedTo))
                         out.append(0x01)
                         Self.appendNumber(position, to: &out)
@@ -184,13 +177,23 @@ public struct ResultDictionary: Sendable, Hashable {
         return expanded
     }
 
-    private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
-    private static let prime: UInt64 = 0x100_0000_01b3
-
-    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var h = offsetBasis
-        for byte in bytes { h = (h ^ UInt64(byte)) &* prime }
-        return h
+    /// A literal's table key, in constant time: its length and its first and last eight bytes, mixed. Literals that share them only cost a `memcmp` more in ``find(_:_:_:_:_:)``.
+    @inline(__always)
+    static func key(_ start: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        let first, last: UInt64
+        if length >= 8 {
+            let raw = UnsafeRawPointer(start)
+            first = raw.loadUnaligned(as: UInt64.self)
+            last = raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+        } else {  // only an entry of a dictionary read from a file can be this short
+            var folded: UInt64 = 0
+            for i in 0..<length { folded = folded << 8 | UInt64(start[i]) }
+            (first, last) = (folded, folded)
+        }
+        var h = (first &* 0x9E37_79B9_7F4A_7C15) ^ (last &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length)
+        h ^= h >> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return h ^ (h >> 32)
     }
 
     static func appendNumber(_ value: Int, to out: inout [UInt8]) {

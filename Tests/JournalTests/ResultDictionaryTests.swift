@@ -26,6 +26,31 @@ struct ResultDictionaryTests {
         #expect(compact.count > 60 && String(decoding: compact, as: UTF8.self).contains("is not this"))
     }
 
+    /// Literals of one length that share their first and last eight bytes share a table key: each is still told
+    /// apart by its bytes, and one that is in no entry stays as it is.
+    @Test func literalsThatShareTheirEndsAreToldApart() throws {
+        let literals = (0..<40).map { Self.literal("Condition \(String(format: "%02d", $0)) applies from the date") }
+        let dictionary = ResultDictionary(literals: literals)
+        let outsider = Self.literal("Condition 99 applies from the date")
+        let text = "[" + (literals.reversed() + [outsider]).map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",") + "]"
+        let compact = try #require(dictionary.compact(Array(text.utf8)))
+        #expect(try dictionary.expand(compact) == Array(text.utf8))
+        #expect(compact.count < 40 * 4 + outsider.count + 50, "every entry replaced")
+        #expect(String(decoding: compact, as: UTF8.self).contains("Condition 99"))
+    }
+
+    @Test func escapedQuotesDoNotEndALiteral() throws {
+        let dictionary = ResultDictionary(literals: [Self.literal(#"say \"in its tasks\" here"#), Self.literal(#"ends in a backslash \\"#)])
+        for text in [#"{"a":"say \"in its tasks\" here"}"#, #"["ends in a backslash \\","x"]"#, #"["say \"in its tasks\" here\" no"]"#, #"["unterminated \"#] {
+            let bytes = Array(text.utf8)
+            if let compact = dictionary.compact(bytes) {
+                #expect(try dictionary.expand(compact) == bytes, "\(text)")
+            } else {
+                #expect(!text.hasPrefix(#"{"a""#) && !text.hasPrefix(#"["ends"#), "\(text) should have been compacted")
+            }
+        }
+    }
+
     @Test func randomJSONTextRoundTripsByteForByte() throws {
         var generator = SystemRandomNumberGenerator()
         let pieces: [String] = [#"{"#, #"}"#, #"["#, #"]"#, ",", ":", " ", "\n", "12", "-0.5e3", "true", "null",
