@@ -26,13 +26,7 @@ extension Journal {
     public func acceptance(requestID: String) throws(JournalError) -> JournalAcceptance? {
         try mapErrors("cannot read the journal \(path)") {
             try pool.read { db in
-                let row = try Row.fetchOne(
-                    db.cachedStatement(sql: """
-                        SELECT a.*, (SELECT c.at FROM entry c WHERE c.kind = 'completed' AND c.request_id = a.request_id
-                            ORDER BY c.seq DESC LIMIT 1) AS answered_at
-                        FROM entry a WHERE a.kind = 'accepted' AND a.request_id = ?
-                        """),
-                    arguments: [requestID])
+                let row = try Row.fetchOne(db.cachedStatement(sql: Self.acceptanceSQL), arguments: [requestID])
                 return try row.map { row in
                     let accepted = try Entry(row: row, db)
                     try Self.checkIntegrity(accepted, db)
@@ -43,6 +37,18 @@ extension Journal {
             }
         }
     }
+
+    /// The accepted entry of request `?` and the time of its latest answer: the verdict of record or a later
+    /// provisional answer, each found through its partial index (a plain `kind = 'completed'` condition matches
+    /// neither index, and SQLite then scans the whole table for every verdict the dashboard follows).
+    static let acceptanceSQL = """
+        SELECT a.*, (SELECT c.at FROM entry c WHERE c.seq = (SELECT max(answer) FROM (
+                SELECT seq AS answer FROM entry WHERE kind = 'completed' AND provisional IS NULL AND request_id = a.request_id
+                UNION ALL
+                SELECT max(seq) FROM entry WHERE kind = 'completed' AND provisional IS NOT NULL AND request_id = a.request_id))
+            ) AS answered_at
+        FROM entry a WHERE a.kind = 'accepted' AND a.request_id = ?
+        """
 
     /// Requests accepted that got no answer at all (neither a verdict nor a provisional answer), oldest first: after a
     /// crash the broker dispatches them again.
