@@ -458,4 +458,19 @@ struct ExpressionTests {
         #expect(pack == nil)
         #expect(diagnostics.map(\.code) == [.unknownEnumValue])
     }
+
+    /// The ASCII fast path of `normalise` says what the general one says (the oracle), for random ASCII text.
+    @Test func normaliseOfASCIIAgreesWithTheUnicodePath() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("aZ09 _-.()/§,;:'\"\t\nQxyz5".unicodeScalars.filter(\.isASCII))
+        for _ in 0..<3_000 {
+            let text = String(String.UnicodeScalarView((0..<Int.random(in: 0...24, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            }))
+            #expect(TextNormalisation.normalise(text) == TextNormalisation.normaliseUnicode(text), "\(text.debugDescription)")
+        }
+        for text in ["", "___", "A", "Art. 6(1)(f)", "  x  ", "6, stk. 1, litra e", "\u{7F}ab", "ab\u{0}cd"] {
+            #expect(TextNormalisation.normalise(text) == TextNormalisation.normaliseUnicode(text), "\(text.debugDescription)")
+        }
+    }
 }
