@@ -5,7 +5,7 @@ struct AIScreen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aiscreen",
         abstract: "Screen AI tools against GDPR, the EU AI Act and Danish workplace rules before a municipality adopts them.",
-        discussion: """
+        discussion: helpText("""
             Rule packs live in rules/<pack>/pack.yaml (see rules/README.md). Requests are JSON documents following
             config/schema/ai-tool-request.v1.1.json (v1.0 requests are valid v1.1 requests).
 
@@ -13,7 +13,7 @@ struct AIScreen: AsyncParsableCommand {
               aiscreen pack check rules/        validate the rule packs
               aiscreen pack test rules/         run the packs' test cases
               aiscreen screen examples/requests/*.json
-            """,
+            """),
         subcommands: [Pack.self, Screen.self, Up.self, BrokerCommand.self, WorkerCommand.self, Submit.self, Watch.self, Status.self, Keys.self, Bench.self, Load.self, JournalCommand.self, History.self, VerdictCommand.self, ReportCommand.self]
     )
 }

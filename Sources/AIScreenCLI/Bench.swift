@@ -6,7 +6,7 @@ import RulesEngine
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure rule-pack evaluation speed on one thread (numbers go in BENCHMARKS.md).",
-        discussion: """
+        discussion: helpText("""
             Generates a corpus of varied, schema-valid requests (seeded, so every run sees the same corpus) or reads \
             one (--corpus, JSON lines), then times, single-threaded: full screenings from JSON text (decode + every \
             pack + combination), each pack from JSON text, each pack from an already decoded request, rendering \
@@ -17,7 +17,7 @@ struct Bench: AsyncParsableCommand {
             With --external-protocol it speaks the side-by-side engine benchmark's protocol \
             (../shared/bench/engines): it reads $BENCH_CORPUS, writes {"tier","rule_ids"} per request to \
             $BENCH_OUT, and prints {"evals_per_sec": …} measured from JSON text.
-            """)
+            """))
 
     @Option(name: .long, help: "Folder of rule packs (or one pack).")
     var rules: String = "rules"

@@ -236,7 +236,7 @@ struct BrokerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "broker",
         abstract: "Run the broker: take screening requests from clients, fan them out to pack workers, answer and publish.",
-        discussion: """
+        discussion: helpText("""
             Binds the client, worker and publish endpoints (config/aiscreen.yaml; AISCREEN_CLIENT_ENDPOINT,
             AISCREEN_WORKER_ENDPOINT, AISCREEN_PUBLISH_ENDPOINT; or the flags) and prints one JSON line when it
             listens: {"event":"listening","client":…,"worker":…,"publish":…,"curve":…,"http":…}. Workers run separately
@@ -258,7 +258,7 @@ struct BrokerCommand: AsyncParsableCommand {
             the workers of the old revision are disconnected and 'aiscreen worker' reloads its pack files. Log lines (JSON) go to stderr. SIGINT/SIGTERM: stop taking requests, finish those in
             flight, print {"event":"stopped","counters":{…}} (requests accepted and answered, refusals by error
             code in client_errors, drops, published verdicts) and exit 0. The wire protocol is docs/PROTOCOL.md.
-            """)
+            """))
 
     @OptionGroup var options: BrokerOptions
 

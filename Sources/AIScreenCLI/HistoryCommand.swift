@@ -7,13 +7,13 @@ struct History: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "List screenings from the journal, newest first.",
-        discussion: """
+        discussion: helpText("""
             Filters combine (all must hold). Dates are UTC days; --until includes its day. Prints a table
             (received, request id, department, verdict, pack versions), or with --json one JSON object per line:
             {"sequence","request_id","service","received_at","principal","department","body_sha256","verdict",
             "completed_at","packs":[{"id","version","digest"}]} (verdict and completed_at are null while unfinished).
             'aiscreen verdict ID' shows one screening in full.
-            """)
+            """))
 
     @Option(
         name: .long, help: "Only this verdict: approved, approved-with-conditions, needs-review, rejected (or error).")

@@ -6,13 +6,13 @@ struct JournalBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure journal commits per second with batches of 1, 10 and 100 writes on this disk.",
-        discussion: """
+        discussion: helpText("""
             Creates a scratch journal in --dir (default: the working directory, so it measures the disk the journal
             lives on), then for each batch size commits for --seconds: half the writes accept new requests (an
             example request body), half complete those of the previous batch (a 3 KiB result, three packs), as the
             broker does. Prints commits/s, entries/s and commit latency percentiles, and how fast verify reads the
             result back, then deletes the scratch files.
-            """)
+            """))
 
     @Option(name: .long, help: "Folder for the scratch journal.")
     var dir: String = "."

@@ -8,11 +8,11 @@ struct JournalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal",
         abstract: "Check, prune and measure the journal of screening requests and verdicts.",
-        discussion: """
+        discussion: helpText("""
             The journal is an SQLite file (WAL mode) in which every request and verdict is an entry of a hash chain.
             Its path comes from --journal, else $AISCREEN_JOURNAL, else journal.path in config/aiscreen.yaml, else
             aiscreen-journal.sqlite. 'aiscreen history' and 'aiscreen verdict' read it.
-            """,
+            """),
         subcommands: [JournalVerify.self, JournalPrune.self, JournalBench.self]
     )
 }
@@ -21,12 +21,12 @@ struct JournalVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Recompute the hash chain; print OK with the entry count and head, or the first broken entry.",
-        discussion: """
+        discussion: helpText("""
             Exit status 0 when intact, 1 when an entry is broken (changed, deleted, reordered, cut from the end) or a
             stored pack text no longer gives the digest it is stored under.
             Keep the printed head (sequence number and hash) somewhere else: a later verify that ends at or past it
             with the same hash at that entry proves nothing before it was rewritten.
-            """)
+            """))
 
     @OptionGroup var location: JournalLocation
 
@@ -67,12 +67,12 @@ struct JournalPrune: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",
         abstract: "Delete screenings completed more than N days ago; the chain stays verifiable.",
-        discussion: """
+        discussion: helpText("""
             Deletes the oldest part of the chain — whole screenings completed before the cutoff — and appends a
             checkpoint entry holding the hash of the last deleted entry, from which 'aiscreen journal verify'
             starts. An unfinished (or newer) request keeps everything after it. Safe while the broker runs: the
             broker waits for the prune's transaction.
-            """)
+            """))
 
     @Option(
         name: .long,

@@ -7,7 +7,7 @@ import ZeroMQ
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make and list the CURVE keys that decide who may connect to the broker.",
-        discussion: """
+        discussion: helpText("""
             The key directory (security.keys in config/aiscreen.yaml, AISCREEN_KEYS or --dir; default keys/):
               broker/broker.key, broker.key_secret   the broker's key pair: with it every TCP endpoint speaks CURVE
               clients/NAME.key                       may submit requests (and fetch its own verdicts)
@@ -18,7 +18,7 @@ struct Keys: AsyncParsableCommand {
               signers/NAME.key                       signs pack bundles (Ed25519, not a CURVE key; packs.trusted_signers)
             Each NAME.key_secret (mode 0600) belongs on the peer's host: copy it there with the broker's
             broker.key and delete it here. Deleting NAME.key revokes that key for new connections at once.
-            """,
+            """),
         subcommands: [KeysGenerate.self, KeysList.self])
 }
 

@@ -11,7 +11,7 @@ import ZeroMQ
 struct Load: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Drive a running broker with requests and measure latency and throughput (numbers for BENCHMARKS.md).",
-        discussion: """
+        discussion: helpText("""
             Sends the example requests (or --files) round-robin, each with a fresh request id, for --seconds. \
             --window 1 is synchronous (one request at a time: round-trip latency p50/p99); a larger window keeps \
             that many requests in flight per client (pipelined throughput). --clients runs several DEALER \
@@ -34,7 +34,7 @@ struct Load: AsyncParsableCommand {
             fail_closed (FINALs with a failed pack)}, duplicates, unexpected, invalid {sent, \
             dropped, answered, missing, mismatches, kinds}, and rss_kb when sampled. The exit status is 0 either \
             way: read the numbers.
-            """)
+            """))
 
     @Option(name: .long, help: "Broker client endpoint.")
     var connect = "tcp://127.0.0.1:5555"

@@ -8,14 +8,14 @@ struct PackBundleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bundle",
         abstract: "Put a pack folder into one file (.aispack) to share it, signed by you.",
-        discussion: """
+        discussion: helpText("""
             The bundle holds pack.yaml, the request schema it reads, the shared duties.yaml (if any) and its test
             cases, with a manifest (id, version, digest, legal basis, created, signer) that lists every file's SHA-256,
             and an Ed25519 signature over the manifest. Local parameters are not in it: they stay in each deployment's
             config/aiscreen.yaml. 'aiscreen pack verify FILE' checks a bundle; worker, up and broker load a bundle
             wherever they take a pack folder (also as a file in the rules folder).
             Make a signing key once with 'aiscreen keys generate --role signer --name NAME'.
-            """)
+            """))
 
     @Argument(help: "The pack folder, e.g. rules/gdpr.")
     var pack: String
@@ -67,12 +67,12 @@ struct PackVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check that a bundle arrived unchanged and who signed it.",
-        discussion: """
+        discussion: helpText("""
             Checks every file against the manifest, the content's digest, the signature against the key the manifest
             names, that the pack loads (with this deployment's local parameters), and that the signer's public key is
             among the trusted signers (--trusted, else packs.trusted_signers of the config, else keys/signers).
             Exit status 0 only when all hold.
-            """)
+            """))
 
     @Argument(help: "The bundle file (.aispack).")
     var bundle: String

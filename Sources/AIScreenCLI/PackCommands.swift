@@ -8,10 +8,10 @@ struct PackCheck: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate rule packs and report every problem as file:line:column: severity: [code] message.",
-        discussion: """
+        discussion: helpText("""
             Exits non-zero if any pack has an error. Warnings (unused definitions or parameters; with a journal, a \
             version the journal knows with other content) are printed but do not fail.
-            """)
+            """))
 
     @Argument(help: "Pack folders, pack.yaml files, or folders of packs.")
     var paths: [String] = ["rules"]
@@ -61,12 +61,12 @@ struct PackTest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Run each pack's test cases (rules/<pack>/tests/*.yaml) and report failures and rule coverage.",
-        discussion: """
+        discussion: helpText("""
             Each case runs with the pack's own parameter defaults (unless the case sets parameters itself), so the \
             shipped cases stay true whatever a deployment overrides; --config FILE tests with that deployment's \
             overrides instead, and says so. Exits non-zero when a case fails, a test file is broken, or (with \
             --require-coverage) a rule is fired by no case.
-            """)
+            """))
 
     @Argument(help: "Pack folders, pack.yaml files, or folders of packs.")
     var paths: [String] = ["rules"]

@@ -111,7 +111,7 @@ struct PackDeploy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deploy",
         abstract: "Make a pack the active revision in a running broker, once it loads and its test cases pass.",
-        discussion: """
+        discussion: helpText("""
             Sends the pack (a folder, which is bundled first, or a .aispack file as it is) to the broker's admin \
             service admin.deploy (docs/PROTOCOL.md §10.7). The broker loads and checks it, applies \
             packs.require_signature, runs its test cases with the pack's own defaults, and only when all pass \
@@ -124,7 +124,7 @@ struct PackDeploy: AsyncParsableCommand {
             on a loopback client endpoint, by a user who can read the admin token the broker wrote (keys/admin.token, \
             mode 0600; security.keys names the folder). 'aiscreen status' then shows the active revision and the outcome; \
             'aiscreen pack rollback ID' goes back.
-            """)
+            """))
 
     @Argument(help: "The pack folder (e.g. rules/gdpr) or bundle file (.aispack).")
     var pack: String
@@ -165,7 +165,7 @@ struct PackRollback: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
         abstract: "Make an earlier revision of a pack active again in a running broker, from the journal's copy.",
-        discussion: """
+        discussion: helpText("""
             Asks the broker's admin service admin.rollback (docs/PROTOCOL.md §10.7) to activate the revision of \
             pack ID that was active before the current one, or the one --to names (a version, or a digest \
             sha256:…; 'aiscreen pack versions ID' lists them). No files are needed: the broker loads the \
@@ -173,7 +173,7 @@ struct PackRollback: AsyncParsableCommand {
             and journals the rollback (who, when, from → to). Its test cases are not run again. 'aiscreen up' \
             replaces its own workers; remote workers serve again only once their pack files give that digest \
             ('aiscreen pack show ID@VERSION -o FILE.aispack' writes them). Exit status 1 when refused.
-            """)
+            """))
 
     @Argument(help: "The pack id, e.g. gdpr.")
     var id: String

@@ -8,7 +8,7 @@ struct PackImpact: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "impact",
         abstract: "Replay journaled screenings through an edited pack and show which verdicts it would change.",
-        discussion: """
+        discussion: helpText("""
             Every journaled request with a verdict of record (oldest first, filtered by --since/--until/--department) \
             is evaluated again by the pack in FOLDER, the other packs as they judged it then. Prints a summary \
             (screened, changed, by transition such as "approved-with-conditions → needs-review"), then each changed \
@@ -16,7 +16,7 @@ struct PackImpact: AsyncParsableCommand {
             longer fire. With --json: one object per changed screening, then {"summary": …}. Nothing is written: \
             the journal is opened read-only. Requests whose body the edited pack's schema refuses are counted as \
             "unreadable".
-            """)
+            """))
 
     @Argument(help: "The edited pack's folder, e.g. rules/gdpr.")
     var pack: String

@@ -8,7 +8,7 @@ struct PackShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Print a pack revision's text from the journal, byte for byte: the rules that judged its screenings.",
-        discussion: """
+        discussion: helpText("""
             The broker stores each pack revision's files in the journal when it activates it (keyed by the pack's
             digest, which every verdict records), so the text of a rule that judged a screening years ago can be read
             back after the files changed. REVISION is ID@VERSION, ID@sha256:… or sha256:…. Before anything is printed,
@@ -16,7 +16,7 @@ struct PackShow: AsyncParsableCommand {
               aiscreen pack show gdpr@1.0.0                       pack.yaml
               aiscreen pack show gdpr@1.0.0 --file schema         the request schema it read (also: duties, overrides, tests/NAME)
               aiscreen pack show gdpr@1.0.0 -o gdpr-1.0.0.aispack the whole revision as a bundle ('pack verify', 'pack test', 'worker --pack')
-            """)
+            """))
 
     @Argument(help: "ID@VERSION, ID@sha256:… or sha256:….")
     var revision: String

@@ -7,12 +7,12 @@ struct PackVersions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "versions",
         abstract: "List every pack revision the journal knows: version, digest, screenings judged, first and last use, when it was last activated and by whom, when its text was stored.",
-        discussion: """
+        discussion: helpText("""
             Activations are a broker's start with a revision the journal had not seen active (by local:broker), a \
             deploy ('aiscreen pack deploy' by the admin principal, or 'aiscreen up' after an edit, by local:up) and \
             a rollback; --json lists each revision's activations in full (at, kind, principal, previous). Two \
             digests under one version mean the pack's content changed without a new version (pack check warns of it).
-            """)
+            """))
 
     @Argument(help: "A pack id (default: every pack).")
     var pack: String?

@@ -10,7 +10,7 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write the MED report of one journaled screening: an HTML page for a MED committee and a case officer.",
-        discussion: """
+        discussion: helpText("""
             The same page as the dashboard's /screenings/ID: the tool and its purpose, the verdict in plain words and \
             what to do next, the workplace questions (MED, APV, notice of a control measure, psychosocial review, \
             training), the conditions with their dates, per pack the findings with the facts that decided them, and \
@@ -19,7 +19,7 @@ struct ReportCommand: AsyncParsableCommand {
 
             The titles and legal basis come from the packs under --rules when their digest is the one that judged \
             the screening; for an older version the page says it does not know them.
-            """)
+            """))
 
     @Argument(help: "The request id of the screening.")
     var requestID: String

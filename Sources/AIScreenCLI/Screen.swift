@@ -7,13 +7,13 @@ import RulesEngine
 struct Screen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Screen AI-tool requests in process with every pack under rules/ and explain the verdicts.",
-        discussion: """
+        discussion: helpText("""
             Each FILE is one request (JSON). The default output is a readable explanation; --json prints one
             combined result object per request on one line:
               {"request_id", "verdict", "packs": {"<pack-id>": {"verdict", "version", "digest", "outputs", "findings", "errors", "next_steps"}}, "conditions", "next_steps", "errors"}
             A file that cannot be read, is not JSON or violates the schema gets a message naming the file and
             JSON path; the other files are still screened, and the exit status is 1.
-            """)
+            """))
 
     @Argument(help: "Request files (JSON).")
     var files: [String]

@@ -9,11 +9,11 @@ import ZeroMQ
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ask a running broker which pack revisions are active and which workers serve them.",
-        discussion: """
+        discussion: helpText("""
             Sends mmi.packs (docs/PROTOCOL.md §10.5) and prints, per pack, the active version and digest and its
             registered workers by revision (a worker of another revision is refused when it connects, and logged as
             worker-refused), and the outcome of its last deploy or rollback since the broker started. Exit status 1 when the broker does not answer or a pack has no worker.
-            """)
+            """))
 
     @Option(name: .long, help: "The broker's client endpoint (overrides $AISCREEN_CLIENT_ENDPOINT and the config).")
     var connect: String?

@@ -10,7 +10,7 @@ struct Submit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Send screening requests to the broker and print the verdicts.",
-        discussion: """
+        discussion: helpText("""
             Sends every FILE at once (pipelined on one connection), each under the file's "request_id": the body's \
             id is the request's identity, so sending a file again returns its verdict of record instead of screening \
             it twice. With --new-id each file gets a fresh UUID, written into the body it sends. Prints each verdict \
@@ -27,7 +27,7 @@ struct Submit: AsyncParsableCommand {
 
             The endpoint comes from --connect, else $AISCREEN_CLIENT_ENDPOINT, else broker.client_endpoint in the \
             config, else tcp://127.0.0.1:5555.
-            """
+            """)
     )
 
     @Argument(help: "Request files (JSON).")

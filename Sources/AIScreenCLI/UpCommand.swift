@@ -13,7 +13,7 @@ import ZeroMQ
 struct Up: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the whole system in one process: the broker and the worker pools of workers/*.yaml.",
-        discussion: """
+        discussion: helpText("""
             The embedded default: binds the endpoints of config/aiscreen.yaml (client tcp://127.0.0.1:5555, worker \
             :5556, publish :5557 unless overridden), starts every pool in workers/*.yaml (pack folder and count) as \
             worker threads connected to the broker in-process (workers on other hosts can join on the worker \
@@ -37,7 +37,7 @@ struct Up: AsyncParsableCommand {
 
             SIGINT/SIGTERM: stop taking requests, finish those in flight, stop the workers, print \
             {"event":"stopped","counters":{…}} (as 'aiscreen broker' does) and exit 0.
-            """)
+            """))
 
     @OptionGroup var options: BrokerOptions
 

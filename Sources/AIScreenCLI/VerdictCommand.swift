@@ -8,11 +8,11 @@ struct VerdictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verdict",
         abstract: "Show the stored verdict of one screening from the journal.",
-        discussion: """
+        discussion: helpText("""
             Prints who asked, when, which pack versions judged it, and the explanation; with --json the combined
             result exactly as stored (the bytes the client received; a newline is added only on a terminal). Exit status 1 when the journal does not know
             the id or the screening has no verdict yet.
-            """)
+            """))
 
     @Argument(help: "The request id.")
     var requestID: String

@@ -10,7 +10,7 @@ struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
         abstract: "Print the verdicts the broker publishes, until SIGINT or SIGTERM.",
-        discussion: """
+        discussion: helpText("""
             Subscribes to the broker's verdict feed and prints one line per verdict:
               #<seq> <topic> <request_id> <verdict>     (--lang da: the verdict in Danish words)
             or with --json the published body (combined result plus seq, published_at, run_id), one per line.
@@ -25,7 +25,7 @@ struct Watch: AsyncParsableCommand {
 
             The endpoint comes from --connect, else $AISCREEN_PUBLISH_ENDPOINT, else broker.publish_endpoint in \
             the config, else tcp://127.0.0.1:5557.
-            """
+            """)
     )
 
     @Option(name: .long, help: "The broker's verdict feed (overrides $AISCREEN_PUBLISH_ENDPOINT and the config).")

@@ -9,7 +9,7 @@ struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Serve one rule pack to the broker as pack.<id> until SIGINT or SIGTERM.",
-        discussion: """
+        discussion: helpText("""
             Loads and checks the pack first: a pack with errors is refused with its diagnostics and exit status 1. \
             Then opens --count connections to the broker's worker endpoint; each registers as pack.<id> and \
             evaluates one request at a time, so --count is how many requests of this pack run at once. Each \
@@ -28,7 +28,7 @@ struct WorkerCommand: AsyncParsableCommand {
             overrides in the config (packs.<id>.parameters) change the pack's digest.
 
             Log lines on stderr (JSON by default, --log-format text): worker-serving, worker-connecting, worker-reconnecting, worker-disconnected (with the broker's reason), worker-reloaded, worker-stopped, each with a timestamp, the worker's name and its pack.
-            """
+            """)
     )
 
     @Option(name: .long, help: "The pack folder to serve, such as rules/gdpr.")
