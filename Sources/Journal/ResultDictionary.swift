@@ -177,7 +177,8 @@ public struct ResultDictionary: Sendable, Hashable {
         return expanded
     }
 
-    /// A literal's table key, in constant time: its length and its first and last eight bytes, mixed. Literals that share them only cost a `memcmp` more in ``find(_:_:_:_:_:)``.
+    /// A literal's table key, in constant time: its length and its first and last eight bytes, mixed. Literals that
+    /// share them only cost a `memcmp` more in ``find(_:_:_:_:_:)``.
     @inline(__always)
     static func key(_ start: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
         let first, last: UInt64

@@ -52,9 +52,7 @@ public struct JournalTimestamp: Hashable, Comparable, Sendable, CustomStringConv
             put(seconds / 60 % 60, 2, at: 14)
             put(seconds % 60, 2, at: 17)
             put(milliseconds % 1000, 3, at: 20)
-            for (offset, byte) in [(4, 45), (7, 45), (10, 84), (13, 58), (16, 58), (19, 46), (23, 90)] as [(Int, UInt8)] {
-                out[offset] = byte
-            }
+            (out[4], out[7], out[10], out[13], out[16], out[19], out[23]) = (45, 45, 84, 58, 58, 46, 90)  // - - T : : . Z
             return 24
         }
     }
