@@ -168,29 +168,26 @@ enum TextNormalisation {
     /// `§`, `/` …) becomes one `_`; no `_` at either end. `"Seksuel-orientering "` → `"seksuel_orientering"`,
     /// `"Art. 6(1)(f)"` → `"art_6_1_f"`.
     static func normalise(_ text: String) -> String {
-        var text = text
-        return text.withUTF8 { bytes in
-            // ASCII (nearly every request text field a pack normalises): byte by byte, no Unicode property lookups.
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return normaliseUnicode(String(decoding: bytes, as: UTF8.self)) }
-            return String(unsafeUninitializedCapacity: bytes.count) { out in
-                var count = 0
-                var pendingSeparator = false
-                for byte in bytes {
-                    let lower = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
-                    if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) {
-                        if pendingSeparator && count > 0 {
-                            out[count] = 0x5F
-                            count += 1
-                        }
-                        pendingSeparator = false
-                        out[count] = lower
+        // ASCII (nearly every request text field a pack normalises): byte by byte, no Unicode property lookups.
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return normaliseUnicode(text) }
+        return String(unsafeUninitializedCapacity: text.utf8.count) { out in
+            var count = 0
+            var pendingSeparator = false
+            for byte in text.utf8 {
+                let lower = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+                if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) {
+                    if pendingSeparator && count > 0 {
+                        out[count] = 0x5F
                         count += 1
-                    } else {
-                        pendingSeparator = true
                     }
+                    pendingSeparator = false
+                    out[count] = lower
+                    count += 1
+                } else {
+                    pendingSeparator = true
                 }
-                return count
             }
+            return count
         }
     }
 
