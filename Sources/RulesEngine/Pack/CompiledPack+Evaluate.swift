@@ -56,6 +56,31 @@ extension CompiledPack {
     /// Evaluates the definitions and every rule's `when` on `root`: the evaluator (holding the definitions' values),
     /// the rules that fire in pack order, and the most severe of their verdicts.
     func fire(_ root: Value) -> (evaluator: Evaluator, fired: [Int], verdict: Verdict) {
+        guard let codes = program.codes(root) else { return fireNodes(root) }
+        var evaluator = Evaluator(root: root, definitionCount: definitions.count, variableCount: variableCount)
+        var fired: [Int] = []
+        var verdict = Verdict.approved
+        program.ops.withUnsafeBufferPointer { ops in
+            codes.withUnsafeBufferPointer { codes in
+                for i in definitions.indices {
+                    if let root = program.definitionRoots[i] {
+                        evaluator.definitions[i] = .bool(program.truth(root, codes: codes, ops: ops, evaluator: &evaluator))
+                    } else {
+                        evaluator.definitions[i] = evaluator.evaluate(definitions[i])
+                    }
+                }
+                for i in rules.indices where program.truth(program.ruleRoots[i], codes: codes, ops: ops, evaluator: &evaluator) {
+                    fired.append(i)
+                    if rules[i].verdict > verdict { verdict = rules[i].verdict }
+                }
+            }
+        }
+        return (evaluator, fired, verdict)
+    }
+
+    /// ``fire(_:)`` on the expression nodes alone: for a request with a value outside its field's vocabulary, and
+    /// the oracle the instructions are tested against.
+    func fireNodes(_ root: Value) -> (evaluator: Evaluator, fired: [Int], verdict: Verdict) {
         var evaluator = Evaluator(root: root, definitionCount: definitions.count, variableCount: variableCount)
         for i in definitions.indices {
             evaluator.definitions[i] = evaluator.evaluate(definitions[i])

@@ -63,14 +63,15 @@ struct CompiledRule: Sendable {
 }
 
 /// A checked, compiled rule pack. Build one with ``PackCompiler``; evaluate with ``evaluate(_:)``.
-/// Immutable and `Sendable`: compile once, share across threads.
-public struct CompiledPack: Sendable {
+/// Immutable and `Sendable`: compile once, share across threads. A class, so that a verdict's trace, a sort's
+/// closure or a worker holding the pack shares it with one reference count instead of copying twenty.
+public final class CompiledPack: Sendable {
     public let id: String
     public let version: String
     public let title: Bilingual
     public let legalBasis: String
     /// `sha256:<hex>` of the pack's files; set by whoever read them.
-    public var digest: String
+    public let digest: String
     public let schema: SchemaNode
     /// The effective parameter values (defaults with overrides applied), in declaration order.
     public let parameters: [(name: String, value: JSONValue)]
@@ -93,6 +94,8 @@ public struct CompiledPack: Sendable {
     let dutyIsRead: [Bool]
     /// Which definitions and rules read which fields (for re-evaluating only what a change touches).
     let reads: ReadIndex
+    /// The definitions and rule conditions as instructions over small integers (``TruthProgram``).
+    let program: TruthProgram
     public var dutyFields: [String] { duties.map(\.duty.field) }
 
     init(
@@ -127,6 +130,7 @@ public struct CompiledPack: Sendable {
             rule.when = rule.when.specialized
             return rule
         }
+        program = TruthProgram(definitions: self.definitions, rules: self.rules.map(\.when), schema: schema)
         if case .object(let shape) = schema.kind, let i = shape.property(named: "screening_date") {
             screeningDatePath = [i]
         } else {
