@@ -26,13 +26,7 @@ extension CompiledPack {
 
         let ordered = findingOrder(fired)
         let trace = EvaluationTrace(pack: self, root: request.root, definitions: evaluator.definitions, fired: fired)
-        let findings = ordered.map { i in
-            let rule = rules[i]
-            return Finding(
-                rule: rule.id, title: rule.title, verdict: rule.verdict, citations: rule.citations,
-                rationale: rule.rationale, conditions: rule.conditions,
-                storedEvidence: .deferred(trace, rule: i), head: rule.head)
-        }
+        let findings = ordered.map { Finding(text: rules[$0].findingText, storedEvidence: .deferred(trace, rule: $0)) }
         var screeningDate: Day?
         if let path = screeningDatePath, case .date(let day) = Evaluator.navigate(request.root, path) { screeningDate = day }
         var result = PackVerdict(

@@ -39,11 +39,11 @@ struct CompiledRule: Sendable {
     var sets: [(output: Int, value: Value)]
     let citations: [String]
     let rationale: Bilingual
-    var conditions: [Condition]
+    let conditions: [Condition]
     var evidence: [EvidenceSource]
-    /// The JSON of a finding's members that never change for this rule (the `let`s above), rendered once
-    /// (``Finding/head``).
-    let head: FindingHead
+    /// The members of this rule's findings that never change (the `let`s above, its conditions, and their JSON
+    /// rendered once): shared by every finding of the rule.
+    let findingText: Finding.Text
 
     init(
         id: String, title: Bilingual, when: Node, verdict: Verdict, sets: [(output: Int, value: Value)], citations: [String],
@@ -58,7 +58,9 @@ struct CompiledRule: Sendable {
         self.rationale = rationale
         self.conditions = conditions
         self.evidence = evidence
-        head = FindingHead(rule: id, title: title, verdict: verdict, citations: citations, rationale: rationale)
+        findingText = Finding.Text(
+            rule: id, title: title, verdict: verdict, citations: citations, rationale: rationale, conditions: conditions,
+            head: FindingHead(rule: id, title: title, verdict: verdict, citations: citations, rationale: rationale))
     }
 }
 

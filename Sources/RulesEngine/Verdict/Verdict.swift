@@ -59,15 +59,73 @@ public struct Condition: Hashable, Sendable {
 
 /// Why one rule fired, for the people reading the verdict.
 public struct Finding: Sendable {
-    public var rule: String { didSet { head = nil } }
-    public var title: Bilingual { didSet { head = nil } }
-    public var verdict: Verdict { didSet { head = nil } }
-    public var citations: [String] { didSet { head = nil } }
-    public var rationale: Bilingual { didSet { head = nil } }
-    public var conditions: [Condition]
-    /// `rule` to `rationale` already rendered, when the finding comes from a compiled rule and none of them has
-    /// changed since: most of a finding's bytes, written once per pack instead of once per verdict.
-    var head: FindingHead?
+    /// The members every finding of one rule shares, behind one reference: a finding is copied with two reference
+    /// counts, not nine. Changing a member gives the finding a text of its own.
+    final class Text: Sendable {
+        let rule: String
+        let title: Bilingual
+        let verdict: Verdict
+        let citations: [String]
+        let rationale: Bilingual
+        let conditions: [Condition]
+        /// `rule` to `rationale` already rendered, when the text comes from a compiled rule and none of them has
+        /// changed since: most of a finding's bytes, written once per pack instead of once per verdict.
+        let head: FindingHead?
+
+        init(
+            rule: String, title: Bilingual, verdict: Verdict, citations: [String], rationale: Bilingual,
+            conditions: [Condition], head: FindingHead?
+        ) {
+            self.rule = rule
+            self.title = title
+            self.verdict = verdict
+            self.citations = citations
+            self.rationale = rationale
+            self.conditions = conditions
+            self.head = head
+        }
+
+        /// A copy with some members changed; a change before `conditions` drops the rendered head.
+        func with(
+            rule: String? = nil, title: Bilingual? = nil, verdict: Verdict? = nil, citations: [String]? = nil,
+            rationale: Bilingual? = nil, conditions: [Condition]? = nil
+        ) -> Text {
+            let headStays = rule == nil && title == nil && verdict == nil && citations == nil && rationale == nil
+            return Text(
+                rule: rule ?? self.rule, title: title ?? self.title, verdict: verdict ?? self.verdict,
+                citations: citations ?? self.citations, rationale: rationale ?? self.rationale,
+                conditions: conditions ?? self.conditions, head: headStays ? head : nil)
+        }
+    }
+
+    var text: Text
+
+    public var rule: String {
+        get { text.rule }
+        set { text = text.with(rule: newValue) }
+    }
+    public var title: Bilingual {
+        get { text.title }
+        set { text = text.with(title: newValue) }
+    }
+    public var verdict: Verdict {
+        get { text.verdict }
+        set { text = text.with(verdict: newValue) }
+    }
+    public var citations: [String] {
+        get { text.citations }
+        set { text = text.with(citations: newValue) }
+    }
+    public var rationale: Bilingual {
+        get { text.rationale }
+        set { text = text.with(rationale: newValue) }
+    }
+    public var conditions: [Condition] {
+        get { text.conditions }
+        set { text = text.with(conditions: newValue) }
+    }
+    /// `rule` to `rationale` rendered (``Text/head``), unless one of them changed.
+    var head: FindingHead? { text.head }
     /// The facts (request fields and pack parameters) that made the rule's condition true, with their values,
     /// each capped (``EvidenceCap``).
     public var evidence: [(String, JSONValue)] {
@@ -99,15 +157,17 @@ public struct Finding: Sendable {
 
     init(
         rule: String, title: Bilingual, verdict: Verdict, citations: [String], rationale: Bilingual,
-        conditions: [Condition], storedEvidence: EvidenceStorage, head: FindingHead? = nil
+        conditions: [Condition], storedEvidence: EvidenceStorage
     ) {
-        self.head = head
-        self.rule = rule
-        self.title = title
-        self.verdict = verdict
-        self.citations = citations
-        self.rationale = rationale
-        self.conditions = conditions
+        self.init(
+            text: Text(
+                rule: rule, title: title, verdict: verdict, citations: citations, rationale: rationale,
+                conditions: conditions, head: nil),
+            storedEvidence: storedEvidence)
+    }
+
+    init(text: Text, storedEvidence: EvidenceStorage) {
+        self.text = text
         self.storedEvidence = storedEvidence
     }
 }
