@@ -2,28 +2,52 @@
 import Glibc
 #endif
 extension SchemaNode {
-    /// UTF-8 bytes of property names or enum values, precomputed for the fast decoder.
-    struct ByteTable: Sendable {
+    /// UTF-8 bytes of property names or enum values, precomputed for the fast decoder: one block of bytes that
+    /// a lookup reads without touching a reference count, and each string as a ready `Value`.
+    final class ByteTable: @unchecked Sendable {  // immutable after init; the memory is its own
         let strings: [String]
-        let bytes: [[UInt8]]
+        /// `.string(strings[i])`: the decoded value, shared by every request.
+        let values: [Value]
+        let count: Int
+        /// The bytes of all strings, one after another; string `i` is `blob[offsets[i]..<offsets[i + 1]]`.
+        private let blob: UnsafeMutablePointer<UInt8>
+        private let offsets: UnsafeMutablePointer<Int>
 
         init(_ strings: [String]) {
             self.strings = strings
-            self.bytes = strings.map { Array($0.utf8) }
+            values = strings.map(Value.string)
+            count = strings.count
+            let total = strings.reduce(0) { $0 + $1.utf8.count }
+            blob = .allocate(capacity: max(total, 1))
+            offsets = .allocate(capacity: strings.count + 1)
+            var at = 0
+            for (i, string) in strings.enumerated() {
+                offsets[i] = at
+                for byte in string.utf8 {
+                    blob[at] = byte
+                    at += 1
+                }
+            }
+            offsets[strings.count] = at
+        }
+
+        deinit {
+            blob.deallocate()
+            offsets.deallocate()
         }
 
         @inline(__always) func index(of slice: UnsafeBufferPointer<UInt8>, hint: Int = 0) -> Int? {
-            if hint < bytes.count, Self.equal(bytes[hint], slice) { return hint }
-            for i in bytes.indices where Self.equal(bytes[i], slice) { return i }
+            if hint < count, matches(hint, slice) { return hint }
+            for i in 0..<count where matches(i, slice) { return i }
             return nil
         }
 
-        @inline(__always) static func equal(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard a.count == b.count else { return false }
-            return a.withUnsafeBufferPointer { p in
-                guard let x = p.baseAddress, let y = b.baseAddress else { return a.isEmpty }
-                return memcmp(x, y, a.count) == 0
-            }
+        @inline(__always) private func matches(_ i: Int, _ slice: UnsafeBufferPointer<UInt8>) -> Bool {
+            let start = offsets[i]
+            let length = offsets[i + 1] - start
+            guard length == slice.count else { return false }
+            guard length > 0, let other = slice.baseAddress else { return true }
+            return blob[start] == other[0] && memcmp(blob + start, other, length) == 0
         }
     }
 }
@@ -68,9 +92,8 @@ struct FastRequestDecoder {
             guard byte == UInt8(ascii: "\"") else { return nil }
             if let table = node.enumTable {
                 guard let raw = rawString(), let i = table.index(of: raw) else { return nil }
-                let s = table.strings[i]
-                if let constant, s != constant { return nil }
-                return .string(s)
+                if let constant, table.strings[i] != constant { return nil }
+                return table.values[i]
             }
             if isDate {
                 guard let raw = rawString(), raw.count == 10, let day = Day(isoBytes: raw) else { return nil }
